@@ -1,0 +1,51 @@
+# Jan in the room — every target works on a fresh machine; re-running with nothing to do takes seconds.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIPQ := $(BIN)/pip install --disable-pip-version-check -q
+# pip prints one warning per missing local index folder on these machines; keep the log readable
+QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
+.PHONY: install run test lint bench model corpus clean help
+
+help:
+	@echo "make run    install if needed, prepare corpus and models, start the meeting app"
+	@echo "make test   install if needed, run the test suite"
+	@echo "make lint   ruff, seed verbatim check, persona and corpus lint"
+	@echo "make bench  performance ratios as JSON"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { echo "==> creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> installing torch 2.13.0 (CPU build) first, so no CUDA packages are pulled in"
+	@$(PIPQ) torch==2.13.0 $(QUIET)
+	@echo "==> installing jan with its test extras"
+	@$(PIPQ) -e '.[test]' $(QUIET)
+	@touch $(STAMP)
+
+model: $(STAMP)
+	@$(BIN)/python -m jan.localmodel install
+
+corpus: $(STAMP)
+	@$(BIN)/jan index
+
+run: $(STAMP)
+	@$(BIN)/jan
+
+test: $(STAMP)
+	@$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	@$(BIN)/ruff check jan tests
+	@$(PYTHON) ../shared/tools/verbatim_check.py .
+	@$(BIN)/jan personas lint
+
+bench: $(STAMP)
+	@$(BIN)/jan bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,102 @@
+"""Shared fixtures: an isolated JAN_HOME, a small real corpus, a valid persona file."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CARD = """\
+---
+id: {id}
+kind: {kind}
+title: "{title}"
+source: "Test source document"
+locator: "paragraph 1"
+tags: [{tags}]
+lang: en
+nl: "{nl}"
+---
+{body}
+"""
+
+PERSONA = textwrap.dedent("""\
+    id: {pid}
+    name: Test Customer
+    summary: A customer used in tests who wants to be able to call.
+    language: nl
+    background:
+      text: Lives in a test fixture and calls when things go wrong.
+      provenance: [t-phone]
+    goals:
+      - text: Reach a human quickly.
+        provenance: [t-phone]
+    frustrations:
+      - text: Hidden phone numbers.
+        provenance: [t-phone]
+    channels:
+      uses:
+        - text: Phone.
+          provenance: [t-phone]
+      refuses:
+        - text: Chatbots.
+          provenance: [t-price]
+    decision_style:
+      text: Trust over price.
+      provenance: [t-price]
+    voice:
+      tone: Plain and direct.
+      phrases: ["Just let me call you."]
+      provenance: [t-phone]
+    red_lines:
+      - text: No way to reach a person.
+        provenance: [t-phone]
+    evidence_tags: [phone]
+""")
+
+
+def write_card(folder: Path, cid: str, *, kind: str = "research", title: str = "A card", tags: str = "phone",
+               body: str = "Body text that is long enough to be a card body.", nl: str = "Nederlandse samenvatting.") -> Path:
+    path = folder / f"{cid}.md"
+    path.write_text(CARD.format(id=cid, kind=kind, title=title, tags=tags, body=body, nl=nl), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_card(folder, "t-phone", title="Boards wanted the phone number off the website",
+               tags="phone, complaints",
+               body="Two boards wanted to remove the phone number from the website because of too many complaints.")
+    write_card(folder, "t-price", kind="myth", title="Customers only care about price", tags="price",
+               body="**Myth:** Customers only care about the lowest price.\n\n**What the research says instead:** "
+                    "Experience matters as much as price for loyalty.")
+    return folder
+
+
+@pytest.fixture
+def persona_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "personas"
+    folder.mkdir()
+    (folder / "tester.yaml").write_text(PERSONA.format(pid="tester"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def jan_env(tmp_path: Path, mini_corpus: Path, persona_dir: Path, monkeypatch) -> dict[str, str]:
+    """An isolated environment: JAN_HOME in tmp, the mini corpus and test personas."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in list(os.environ):
+        if var.startswith("JAN_"):
+            monkeypatch.delenv(var)
+    env = {"JAN_HOME": str(home), "JAN_CORPUS_DIR": str(mini_corpus), "JAN_PERSONAS_DIR": str(persona_dir),
+           "JAN_PERSONA": "tester", "JAN_MODEL": "none"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return env
