@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import PERSONA
+
 from jan.cli import main
 
 GOOD = PERSONA.format(pid="tester")

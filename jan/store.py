@@ -1,0 +1,241 @@
+"""The evidence store: a SQLite manifest (the truth: documents, their sha256, chunk texts) plus a Chroma
+collection of vectors (a rebuildable cache), one collection per embedder.
+
+A document becomes visible only when its manifest transaction commits, after its vectors are written, so a
+kill mid-ingest never shows half a document; vectors left over by a killed ingest are removed on next open.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import closing
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder, get_embedder
+from .errors import JanError
+from .types import Chunk
+
+SCHEMA_VERSION = 1
+_CHUNK_COLS = [f.name for f in fields(Chunk)]
+
+
+def _chroma_client(settings):
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    opts = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        u = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                       ssl=u.scheme == "https", settings=opts)
+        except Exception as exc:
+            raise JanError(f"JAN_CHROMA_URL {settings.chroma_url}: cannot reach the Chroma server ({exc})") from None
+    path = settings.home / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=opts)
+
+
+class Store:
+    def __init__(self, settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.embedder)
+        self.name = f"jan-{self.embedder.name}"[:60]
+        index = settings.home / "index"
+        index.mkdir(parents=True, exist_ok=True)
+        self.db_path = index / f"{self.name}.sqlite3"
+        self.db = self._open_db()
+        self._collection = None
+        if self._meta("dirty") == "1":
+            self._collect_garbage()
+
+    # ------------------------------------------------------------ manifest
+    def _open_db(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.db_path, timeout=10, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+                CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT, tag TEXT, title TEXT,
+                    n_chunks INTEGER, ingested_at REAL);
+                CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, doc TEXT, idx INTEGER, text TEXT,
+                    source TEXT, locator TEXT, tag TEXT, header TEXT, kind TEXT, card_id TEXT, topics TEXT);
+                CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc);
+                CREATE INDEX IF NOT EXISTS chunks_tag ON chunks(tag);
+                """
+            )
+            version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if version is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                db.commit()
+            elif int(version[0]) > SCHEMA_VERSION:
+                raise JanError(f"{self.db_path}: made by a newer jan (schema {version[0]}); upgrade jan")
+            return db
+        except sqlite3.DatabaseError as exc:
+            raise JanError(f"{self.db_path}: the evidence index is damaged ({exc}); run `jan ingest --rebuild`") from None
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        return int(self._meta("generation") or 0)
+
+    def documents(self) -> list[dict]:
+        cur = self.db.execute("SELECT path, sha256, tag, title, n_chunks, ingested_at FROM documents ORDER BY tag, path")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def document(self, path: str) -> dict | None:
+        return next((d for d in self.documents() if d["path"] == path), None)
+
+    def chunk_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def chunks(self, tags: list[str] | None = None) -> list[Chunk]:
+        sql = f"SELECT {', '.join(_CHUNK_COLS)} FROM chunks"
+        args: tuple = ()
+        if tags:
+            sql += f" WHERE tag IN ({','.join('?' * len(tags))})"
+            args = tuple(tags)
+        return [Chunk(*row) for row in self.db.execute(sql + " ORDER BY doc, idx", args)]
+
+    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            sql = f"SELECT {', '.join(_CHUNK_COLS)} FROM chunks WHERE id IN ({','.join('?' * len(part))})"
+            for row in self.db.execute(sql, part):
+                out[row[0]] = Chunk(*row)
+        return out
+
+    # ------------------------------------------------------------ vectors
+    @property
+    def collection(self):
+        if self._collection is None:
+            client = _chroma_client(self.settings)
+            dim = self.embedder.dimension
+            col = client.get_or_create_collection(
+                self.name, embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedder": self.embedder.name, "dimension": dim},
+            )
+            meta = col.metadata or {}
+            if meta.get("dimension") not in (None, dim) or meta.get("embedder") not in (None, self.embedder.name):
+                raise JanError(f"collection {self.name} holds {meta.get('dimension')}-d vectors of "
+                               f"{meta.get('embedder')}; run `jan ingest --rebuild`")
+            self._collection = col
+        return self._collection
+
+    def _collect_garbage(self) -> None:
+        """Drop vectors no committed chunk owns (left by a killed ingest)."""
+        col = self.collection
+        known = {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+        offset, stale = 0, []
+        while True:
+            got = col.get(limit=5000, offset=offset, include=[])
+            if not got["ids"]:
+                break
+            stale.extend(i for i in got["ids"] if i not in known)
+            offset += len(got["ids"])
+        for i in range(0, len(stale), 5000):
+            col.delete(ids=stale[i : i + 5000])
+        self._set_meta("dirty", "0")
+
+    def _write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        col = self.collection
+        for i in range(0, len(chunks), 1000):
+            part = chunks[i : i + 1000]
+            col.upsert(ids=[c.id for c in part], embeddings=vectors[i : i + 1000].tolist(),
+                       metadatas=[{"tag": c.tag, "doc": c.doc} for c in part])
+
+    # ------------------------------------------------------------ writes
+    def upsert_document(self, path: str, sha256: str, tag: str, title: str, chunks: list[Chunk],
+                        vectors: np.ndarray | None = None) -> str:
+        """Replace one document's chunks. Returns 'unchanged', 'added' or 'updated'."""
+        old = self.db.execute("SELECT sha256, tag FROM documents WHERE path=?", (path,)).fetchone()
+        if old and old[0] == sha256 and old[1] == tag:
+            return "unchanged"
+        if vectors is None:
+            vectors = self.embedder.embed_passages([c.embed_text() for c in chunks])
+        old_ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc=?", (path,))]
+        self._set_meta("dirty", "1")
+        self._write_vectors(chunks, vectors)
+        with self.db:
+            self.db.execute("DELETE FROM chunks WHERE doc=?", (path,))
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO chunks (idx, {', '.join(_CHUNK_COLS)}) VALUES (?{', ?' * len(_CHUNK_COLS)})",
+                [(i, *asdict(c).values()) for i, c in enumerate(chunks)],
+            )
+            self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                            (path, sha256, tag, title, len(chunks), time.time()))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation + 1),))
+        stale = sorted(set(old_ids) - {c.id for c in chunks})
+        if stale:
+            self.collection.delete(ids=stale)
+        self._set_meta("dirty", "0")
+        return "updated" if old else "added"
+
+    def remove_document(self, path: str) -> int:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc=?", (path,))]
+        with self.db:
+            self.db.execute("DELETE FROM chunks WHERE doc=?", (path,))
+            n = self.db.execute("DELETE FROM documents WHERE path=?", (path,)).rowcount
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation + 1),))
+        if ids:
+            self.collection.delete(ids=ids)
+        return n
+
+    def rebuild(self, progress=None) -> int:
+        """Re-embed every chunk from the manifest into a fresh collection."""
+        client = _chroma_client(self.settings)
+        try:
+            client.delete_collection(self.name)
+        except Exception:
+            pass
+        self._collection = None
+        chunks = self.chunks()
+        for i in range(0, len(chunks), 256):
+            part = chunks[i : i + 256]
+            self._write_vectors(part, self.embedder.embed_passages([c.embed_text() for c in part]))
+            if progress:
+                progress(len(part))
+        return len(chunks)
+
+    # ------------------------------------------------------------ search
+    def dense(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        if self.chunk_count() == 0:
+            return []
+        where = {"tag": {"$in": list(tags)}} if tags else None
+        res = self.collection.query(query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
+                                    n_results=max(1, n), where=where, include=["distances"])
+        ids, dists = res["ids"][0], res["distances"][0]
+        found = self.get_chunks(ids)
+        return [(found[i], 1.0 - d) for i, d in zip(ids, dists, strict=True) if i in found]
+
+    def close(self) -> None:
+        with closing(self.db):
+            pass
+
+
+def sha256_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

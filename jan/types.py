@@ -1,0 +1,86 @@
+"""Plain data shared by all modules: chunks, evidence, citations, critiques."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Verdict = Literal["supports", "opposes", "mixed", "no-evidence"]
+
+
+@dataclass
+class Chunk:
+    id: str
+    text: str  # what is shown and cited
+    source: str  # document title or card source
+    locator: str  # page / heading / paragraph / line range
+    tag: str  # ingest tag (builtin, seeds, ...)
+    doc: str  # file path (or card path) it came from
+    header: str = ""  # contextual header embedded with the chunk (title + section)
+    kind: str = "document"  # document | research | myth | practice | quote
+    card_id: str = ""
+    topics: str = ""  # comma-separated card tags
+
+    def embed_text(self) -> str:
+        return f"{self.header}\n{self.text}" if self.header else self.text
+
+
+@dataclass
+class Evidence:
+    label: str  # E1, E2 ...
+    chunk: Chunk
+    score: float
+    rank: int
+    similarity: float | None = None  # dense cosine, when the dense side found it
+
+    def to_dict(self) -> dict:
+        d = asdict(self.chunk)
+        d.update(label=self.label, score=round(self.score, 5), rank=self.rank)
+        return d
+
+
+@dataclass
+class Citation:
+    evidence_id: str
+    quote: str
+    verified: bool = False
+
+
+@dataclass
+class Point:
+    text: str
+    kind: Literal["evidence", "inference"]
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class MythFlag:
+    card_id: str
+    myth: str
+    why_it_applies: str
+    instead: str = ""
+
+
+@dataclass
+class Critique:
+    persona: str
+    question: str
+    language: str
+    verdict: Verdict
+    summary: str
+    points: list[Point] = field(default_factory=list)
+    myths: list[MythFlag] = field(default_factory=list)
+    questions_back: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    model: str = "none"
+    abstained: bool = False
+    notes: list[str] = field(default_factory=list)  # e.g. "2 citations dropped by the gate"
+
+    def citation_counts(self) -> tuple[int, int]:
+        cites = [c for p in self.points for c in p.citations]
+        return sum(c.verified for c in cites), len(cites)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
