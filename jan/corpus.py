@@ -253,8 +253,27 @@ def chunk_id(file_hash: str, index: int, text: str) -> str:
     return hashlib.sha256(f"{file_hash}:{index}:{text}".encode()).hexdigest()[:32]
 
 
+def _pack(group: list[Block], max_chars: int) -> list[tuple[str, list[str]]]:
+    """Whole sentences of one section packed up to max_chars, one short sentence of overlap."""
+    out: list[tuple[str, list[str]]] = []
+    buf: list[str] = []
+    locs: list[str] = []
+    for b in group:
+        for s in sentences(b.text):
+            if buf and len(" ".join(buf)) + len(s) + 1 > max_chars and len(" ".join(buf)) >= CHUNK_MIN:
+                out.append((" ".join(buf).strip(), locs))
+                overlap = buf[-1] if len(buf[-1]) < max_chars // 3 else ""
+                buf, locs = ([overlap] if overlap else []), locs[-1:]
+            buf.append(s)
+            if not locs or locs[-1] != b.locator:
+                locs.append(b.locator)
+    if buf:
+        out.append((" ".join(buf).strip(), locs))
+    return out
+
+
 def chunk_document(doc: Document, file_hash: str, tag: str, *, max_chars: int = CHUNK_MAX) -> list[Chunk]:
-    """Pack consecutive blocks of one section into chunks of up to max_chars, one sentence of overlap."""
+    """Chunks of one section each, with the document title + section as contextual header."""
     chunks: list[Chunk] = []
     groups: list[list[Block]] = []
     for b in doc.blocks:
@@ -263,28 +282,12 @@ def chunk_document(doc: Document, file_hash: str, tag: str, *, max_chars: int = 
         else:
             groups.append([b])
     for group in groups:
-        buf: list[str] = []
-        locs: list[str] = []
-
-        def emit() -> None:
-            text = " ".join(buf).strip()
-            if not text:
-                return
-            loc = locs[0] if len(locs) == 1 else f"{_span(locs[0], locs[-1])}"
-            header = doc.title + (f" — {group[0].heading}" if group[0].heading and group[0].heading != doc.title else "")
+        heading = group[0].heading
+        header = doc.title + (f" — {heading}" if heading and heading != doc.title else "")
+        for text, locs in _pack(group, max_chars):
+            loc = locs[0] if len(locs) == 1 else _span(locs[0], locs[-1])
             idx = len(chunks)
             chunks.append(Chunk(chunk_id(file_hash, idx, text), text, doc.title, loc, tag, str(doc.path), header))
-
-        for b in group:
-            for s in sentences(b.text):
-                if buf and len(" ".join(buf)) + len(s) + 1 > max_chars and len(" ".join(buf)) >= CHUNK_MIN:
-                    emit()
-                    overlap = buf[-1] if len(buf[-1]) < max_chars // 3 else ""
-                    buf, locs = ([overlap] if overlap else []), locs[-1:]
-                buf.append(s)
-                if not locs or locs[-1] != b.locator:
-                    locs.append(b.locator)
-        emit()
     return chunks
 
 
