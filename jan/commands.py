@@ -149,6 +149,7 @@ def cmd_eval(args) -> int:
 
 def register(add) -> None:
     """Add the evidence and asking commands to the parser (called by cli.build_parser)."""
+    register_ask(add)
     sp = add("index", cmd_index, "index the built-in corpus (done on first use anyway)")
     sp = add("ingest", cmd_ingest, "add your documents (.md .txt .pdf .docx .html) to the evidence")
     sp.add_argument("paths", nargs="*")
@@ -173,3 +174,29 @@ def register(add) -> None:
     sp.add_argument("--tag", action="append")
     sp.add_argument("--modes", default="hybrid,dense,bm25")
     sp.add_argument("--json", action="store_true")
+
+
+def cmd_ask(args) -> int:
+    from .cli import _settings
+    from .critique import to_markdown
+    from .engine import Engine
+
+    s = _settings(args)
+    engine = Engine(s)
+    stream_out = args.stream and not args.json
+    crit = engine.ask(args.question, args.persona, model=args.model,
+                      on_token=(lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream_out else None)
+    if stream_out:
+        _out("\n")
+    _out(json.dumps(crit.to_dict(), ensure_ascii=False, indent=2) if args.json else to_markdown(crit))
+    return 0
+
+
+def register_ask(add) -> None:
+    sp = add("ask", cmd_ask, "ask a persona a question or proposal")
+    sp.add_argument("question")
+    sp.add_argument("--persona")
+    sp.add_argument("--model", help="litellm model string, 'none' for extractive mode")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--stream", action="store_true", help="print tokens as they arrive")
+    sp.add_argument("--embedder")

@@ -1,0 +1,96 @@
+"""Turning model output into a Critique, and the citation gate.
+
+Gate: a citation counts as verified only if it names an evidence item that was in the prompt and its
+quote is an exact substring (after normalization) of that item. Unverified citations are kept but marked;
+an evidence point without a verified citation is demoted to inference.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .textclean import normalize_for_match, strip_controls
+from .types import Citation, Critique, Evidence, Point
+
+VERDICTS = ("supports", "opposes", "mixed", "no-evidence")
+_CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„']([^\"”\]]{1,400})[\"”']?)?\s*\]")
+_POINT = re.compile(r"^\s*[-*•]\s*\[\s*(evidence|inference|bewijs|afleiding)\s*\]\s*(.*)$", re.I)
+MIN_QUOTE_WORDS = 3
+
+
+def parse(text: str, critique: Critique) -> Critique:
+    """Fill verdict/summary/points/questions from the line format; unparsable lines are kept as notes."""
+    text = strip_controls(text)
+    unparsed = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        upper = line.upper()
+        if upper.startswith("VERDICT:"):
+            v = line.split(":", 1)[1].strip().lower().strip(".* ")
+            critique.verdict = next((x for x in VERDICTS if v.startswith(x)), critique.verdict)
+        elif upper.startswith(("SUMMARY:", "SAMENVATTING:")):
+            critique.summary = line.split(":", 1)[1].strip()
+        elif m := _POINT.match(line):
+            kind = "evidence" if m.group(1).lower() in ("evidence", "bewijs") else "inference"
+            body = m.group(2)
+            cites = [Citation(eid.upper(), (quote or "").strip()) for eid, quote in _CITE.findall(body)]
+            clean = _CITE.sub("", body).strip()
+            critique.points.append(Point(clean or body, kind, cites))
+        elif line.startswith("?"):
+            critique.questions_back.append(line.lstrip("? ").strip())
+        else:
+            unparsed.append(line)
+    if unparsed:
+        critique.notes.append(f"{len(unparsed)} line(s) of the model's answer were not in the expected format")
+        if not critique.summary:
+            critique.summary = " ".join(unparsed)[:400]
+    return critique
+
+
+def verify(critique: Critique, shown: list[Evidence]) -> Critique:
+    """Apply the citation gate in place; count what it did in critique.notes."""
+    by_label = {e.label: normalize_for_match(e.chunk.text) for e in shown}
+    unverified = demoted = 0
+    for point in critique.points:
+        for cite in point.citations:
+            haystack = by_label.get(cite.evidence_id)
+            quote = normalize_for_match(cite.quote)
+            cite.verified = bool(haystack and quote and len(quote.split()) >= MIN_QUOTE_WORDS and quote in haystack)
+            unverified += not cite.verified
+        if point.kind == "evidence" and not any(c.verified for c in point.citations):
+            point.kind = "inference"
+            demoted += 1
+    if unverified:
+        critique.notes.append(f"{unverified} citation(s) could not be verified against the evidence (✗)")
+    if demoted:
+        critique.notes.append(f"{demoted} point(s) without a verified citation shown as inference")
+    if critique.verdict != "no-evidence" and not any(p.kind == "evidence" for p in critique.points):
+        critique.verdict = "no-evidence"
+        critique.abstained = True
+        critique.notes.append("no point survived the citation gate: verdict set to no-evidence")
+    return critique
+
+
+def to_markdown(c: Critique) -> str:
+    """A plain markdown rendering (CLI, clipboard, exports)."""
+    verified, total = c.citation_counts()
+    lines = [f"**{c.persona}** — verdict: **{c.verdict}**", "", c.summary, ""]
+    for p in c.points:
+        tag = "Evidence" if p.kind == "evidence" else "Inference"
+        cites = " ".join(f"[{x.evidence_id} {'✓' if x.verified else '✗'}]" for x in p.citations)
+        lines.append(f"- *{tag}:* {p.text} {cites}".rstrip())
+    if c.myths:
+        lines += ["", "**Myths this rests on**"]
+        lines += [f"- {m.myth} ({m.card_id}): {m.why_it_applies}" for m in c.myths]
+    if c.questions_back:
+        lines += ["", "**Questions back to the team**"] + [f"- {q}" for q in c.questions_back]
+    if c.evidence:
+        lines += ["", "**Evidence**"]
+        for e in c.evidence:
+            lines.append(f"- [{e.label}] {e.chunk.card_id or e.chunk.source} — {e.chunk.locator}")
+    lines += ["", f"_{verified}/{total} citations verified · model: {c.model}_"]
+    for n in c.notes:
+        lines.append(f"_note: {n}_")
+    return "\n".join(lines)

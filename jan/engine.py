@@ -1,0 +1,165 @@
+"""One question, end to end: validate → retrieve → myth check → generate (model or extractive) → gate.
+
+Used by the CLI, the TUI and the meeting session alike; has no UI code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import critique as critique_mod
+from . import extractive, prompt
+from .errors import JanError
+from .lang import detect
+from .types import Critique, Evidence
+
+MAX_QUESTION = 2000
+# Relevance gate, calibrated on tests/data/answers_eval.jsonl (in-scope vs off-evidence questions):
+# the best dense cosine alone is compressed and language-biased, so a weaker dense match must be backed by
+# lexical overlap with the built-in cards (BM25 score of the best card).
+DENSE_SURE = 0.845
+DENSE_MIN = 0.80
+LEXICAL_MIN = 4.0
+
+
+def is_relevant(dense: float, lexical: float) -> bool:
+    return dense >= DENSE_SURE or (dense >= DENSE_MIN and lexical >= LEXICAL_MIN)
+PUSHBACK = re.compile(
+    r"^\s*(are you sure|really\??$|i disagree|but (the|our) (cfo|ceo|board|boss|manager)|the (cfo|ceo|board) "
+    r"(disagrees|thinks otherwise|sees it differently)|weet je (het )?zeker|echt\??$|maar de (directie|cfo|ceo|raad|baas)|"
+    r"de (directie|cfo|ceo) (ziet|denkt) (het|dat) anders|daar ben ik het niet mee eens)", re.I)
+
+
+@dataclass
+class Turn:
+    question: str
+    critique: Critique
+
+
+@dataclass
+class Engine:
+    settings: object
+    store: object = None
+    extra: dict = field(default_factory=dict)  # extra litellm kwargs (tests: mock_response)
+
+    def __post_init__(self) -> None:
+        from .cards import load_cards
+        from .persona import Registry
+
+        s = self.settings
+        self.registry = Registry([s.personas_dir, s.user_personas_dir])
+        self.cards = load_cards(s.corpus_dir)
+        self._retriever = None
+        self._myths = None
+
+    # ------------------------------------------------------------ parts
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from .commands import open_store
+            from .retrieval import Retriever
+
+            if self.store is None:
+                self.store = open_store(self.settings)
+            self._retriever = Retriever(self.store)
+        return self._retriever
+
+    @property
+    def myths(self):
+        if self._myths is None:
+            from .myths import MythChecker
+
+            self._myths = MythChecker(self.cards, self.retriever.store.embedder)
+        return self._myths
+
+    def model(self) -> str:
+        m = self.settings.model
+        if m == "auto":
+            from .localmodel import MODEL_NAME, available
+
+            return MODEL_NAME if available() else "none"
+        return m
+
+    # ------------------------------------------------------------ ask
+    def check_question(self, question: str) -> str:
+        q = (question or "").strip()
+        if not q:
+            raise JanError("the question is empty; ask something like: what would Jan think of removing the phone number?")
+        if len(q) > MAX_QUESTION:
+            raise JanError(f"the question is {len(q):,} characters; keep it under {MAX_QUESTION:,} "
+                           "(ingest long documents with `jan ingest` instead)")
+        return q
+
+    def retrieve(self, question: str, persona, history: list[Turn]) -> list[Evidence]:
+        query = question
+        if history and PUSHBACK.search(question):
+            query = history[-1].question  # pushback brings no new topic: look at the same evidence again
+        return self.retriever.search(query, k=6, persona=persona)
+
+    def ask(self, question: str, persona_id: str | None = None, *, history: list[Turn] | None = None,
+            model: str | None = None, on_evidence: Callable[[list[Evidence]], None] | None = None,
+            on_token: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None) -> Critique:
+        from .retrieval import top_similarity
+
+        question = self.check_question(question)
+        persona = self.registry.get(persona_id or self.settings.persona)
+        history = [t for t in (history or []) if t.critique.persona == persona.id]
+        language = detect(question, default=persona.language)
+        evidence = self.retrieve(question, persona, history)
+        if on_evidence:
+            on_evidence(evidence)
+        lexical = self.retriever.lexical(question, 1, ["builtin"])
+        relevant = is_relevant(top_similarity(evidence), lexical[0][1] if lexical else 0.0)
+        is_pushback = bool(history and PUSHBACK.search(question))
+        myths = self.myths.check(history[-1].question if is_pushback else question, language) if relevant else []
+        model = model or self.model()
+        if model == "none":
+            crit = extractive.build(persona, question, evidence, language, myths, relevant=relevant)
+            critique_mod.verify(crit, evidence)
+            if on_token:
+                on_token(crit.summary)
+        else:
+            crit = self._generate(persona, question, evidence, language, myths, history, model, relevant,
+                                  on_token, cancel)
+        crit.myths = myths
+        crit.evidence = evidence
+        return self._keep_stance(crit, history, is_pushback, language)
+
+    def _generate(self, persona, question, evidence, language, myths, history, model, relevant, on_token, cancel):
+        from .generate import stream
+
+        hosted = not model.startswith("local/")
+        shown = evidence if relevant else []
+        messages, included = prompt.build(persona, question, shown, language, myths,
+                                          [(t.question, t.critique.summary) for t in history],
+                                          budget=2500 if hosted else 700)
+        text = stream(model, messages, timeout=self.settings.timeout, on_token=on_token,
+                      api_base=self.settings.api_base, cancel=cancel, **self.extra)
+        crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
+                        summary="", model=model)
+        critique_mod.parse(text, crit)
+        critique_mod.verify(crit, included)
+        if not relevant:
+            crit.verdict, crit.abstained = "no-evidence", True
+        if not crit.summary:
+            crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])["no-evidence"]
+        return crit
+
+    def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:
+        if not history:
+            return crit
+        prev = history[-1].critique
+        same_evidence = {e.chunk.id for e in crit.evidence} <= {e.chunk.id for e in prev.evidence}
+        if is_pushback and same_evidence and crit.verdict != prev.verdict:
+            crit.notes.append(f"stance kept: pushback without new evidence (model said {crit.verdict})")
+            crit.verdict = prev.verdict
+        if is_pushback and same_evidence:
+            still = extractive.TEXT.get(language, extractive.TEXT["en"])["still"]
+            if not crit.summary.startswith(still):
+                crit.summary = still + crit.summary
+        elif crit.verdict != prev.verdict and not is_pushback:
+            new = [e.label for e in crit.evidence if e.chunk.id not in {p.chunk.id for p in prev.evidence}]
+            if new:
+                crit.notes.append(f"what changed: new evidence {', '.join(new)} compared with the previous answer")
+        return crit

