@@ -61,7 +61,9 @@ def lean(question: str, myths: list[MythFlag]) -> str:
 def _best_sentence(text: str, query_words: set[str], language: str) -> str:
     parts = re.split(r"\s+NL: ", text, maxsplit=1)
     pool = parts[1] if language == "nl" and len(parts) > 1 else parts[0]
-    cands = [s for s in sentences(pool) if 4 <= len(s.split()) <= 45] or sentences(pool)[:1]
+    sents = sentences(pool)
+    body = [s for s in sents[1:] if not s.lower().startswith(("myth:", "mythe:"))] if len(sents) > 1 else sents
+    cands = [s for s in body if 4 <= len(s.split()) <= 45] or body[:1] or sents[:1]
     if not cands:
         return ""
     def score(s: str) -> int:
