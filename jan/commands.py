@@ -31,13 +31,12 @@ def open_store(settings, *, builtin: bool = True):
 
 
 def cmd_run(args) -> int:
-    from .cli import _registry, _settings
+    from .cli import _settings
 
     s = _settings(args)
-    reg = _registry(s)
-    persona = reg.get(s.persona)
-    _out(f"{persona.name}: {persona.summary}")
-    _out("Personas: " + ", ".join(reg.ids()))
+    from .tui.app import make_app
+
+    make_app(s).run()
     return 0
 
 

@@ -73,6 +73,11 @@ class Engine:
             self._myths = MythChecker(self.cards, self.retriever.store.embedder)
         return self._myths
 
+    def warm_up(self) -> None:
+        """Open the store (indexing the built-in corpus on first use) and build the lexical and myth indexes."""
+        self.retriever.lexical("klant", 1, ["builtin"])
+        self.myths.scores("klant")
+
     def model(self) -> str:
         m = self.settings.model
         if m == "auto":

@@ -1,0 +1,61 @@
+"""Critique and evidence → rich Text (never markup-parsed, so document/model text shows literally)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..textclean import normalize_for_match, strip_controls
+from ..types import Critique, Evidence
+
+VERDICT_STYLE = {"supports": "bold green", "opposes": "bold red", "mixed": "bold yellow", "no-evidence": "bold magenta"}
+
+
+def critique_text(c: Critique, persona_name: str) -> Text:
+    t = Text()
+    t.append(f"{persona_name} ", style="bold")
+    t.append(f"[{c.verdict}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
+    t.append("\n")
+    t.append(strip_controls(c.summary) + "\n")
+    for p in c.points:
+        if p.kind == "evidence":
+            t.append("\n● evidence  ", style="bold green")
+            t.append(strip_controls(p.text))
+        else:
+            t.append("\n○ inference ", style="bold yellow")
+            t.append(strip_controls(p.text), style="italic")
+        for cite in p.citations:
+            mark = "✓" if cite.verified else "✗"
+            t.append(f" [{cite.evidence_id} {mark}]", style="green" if cite.verified else "red")
+    if c.myths:
+        t.append("\n\nMyths this rests on:", style="bold magenta")
+        for m in c.myths:
+            t.append(f"\n  ⚠ {strip_controls(m.myth)} ({m.card_id})", style="magenta")
+    if c.questions_back:
+        t.append("\n\nI would ask you:", style="bold")
+        for q in c.questions_back:
+            t.append(f"\n  ? {strip_controls(q)}")
+    verified, total = c.citation_counts()
+    t.append(f"\n\n{verified}/{total} citations verified · {c.model}", style="dim")
+    for n in c.notes:
+        t.append(f"\nnote: {n}", style="dim")
+    return t
+
+
+def evidence_text(e: Evidence, quotes: list[str], full: bool = False) -> Text:
+    ch = e.chunk
+    t = Text()
+    t.append(f"[{e.label}] ", style="bold cyan")
+    t.append(strip_controls(ch.card_id or ch.source)[:80], style="bold")
+    t.append(f"\n{strip_controls(ch.locator)[:120]}  ·  {ch.tag}\n", style="dim")
+    body = strip_controls(ch.text if full else ch.text[:420] + ("…" if len(ch.text) > 420 else ""))
+    start = len(t)
+    t.append(body)
+    low = normalize_for_match(body)
+    for q in quotes:
+        nq = normalize_for_match(q)
+        i = low.find(nq[:60]) if nq else -1
+        if i >= 0 and low == body.lower():
+            t.stylize("reverse", start + i, start + i + len(nq))
+        elif nq and nq[:60] in low:
+            t.stylize("underline", start, start + len(body))
+    return t

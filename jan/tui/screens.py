@@ -1,0 +1,81 @@
+"""Modal screens: help, persona picker, full evidence text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+HELP = [
+    ("Enter", "ask the persona (a question or a proposal)"),
+    ("↑ / ↓", "previous / next question you typed"),
+    ("F2", "switch persona"),
+    ("ctrl+e", "select the next evidence item ([E1], [E2] …)"),
+    ("o (in evidence) / ctrl+o", "open the selected evidence in full"),
+    ("F3", "projector theme (high contrast) on/off"),
+    ("F5", "copy the last answer as markdown"),
+    ("ctrl+l", "clear the thread"),
+    ("Esc", "cancel the answer in progress / close a dialog"),
+    ("F1", "this help"),
+    ("ctrl+q", "quit"),
+]
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "close")]
+
+    def compose(self) -> ComposeResult:
+        t = Text("Jan in the room — keys\n\n", style="bold")
+        for key, what in HELP:
+            t.append(f"{key:<26}", style="bold cyan")
+            t.append(f"{what}\n")
+        t.append("\n● evidence points rest on a cited source; ○ inference is the persona's own view.\n")
+        t.append("[E1 ✓] the quote was found in E1; [E2 ✗] it was not (never trust ✗).", style="dim")
+        yield Static(t, id="help-body", markup=False)
+
+
+class PersonaPicker(ModalScreen[str]):
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    def __init__(self, personas, current: str):
+        super().__init__()
+        self.personas = personas
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for p in self.personas:
+            label = Text()
+            label.append(f"{p.name} ({p.id})", style="bold")
+            label.append(f"\n  {p.summary}")
+            options.append(Option(label, id=p.id))
+        yield OptionList(*options, id="persona-list")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ids = [p.id for p in self.personas]
+        if self.current in ids:
+            ol.highlighted = ids.index(self.current)
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class EvidenceScreen(ModalScreen):
+    BINDINGS = [Binding("escape,o,q", "dismiss", "close")]
+
+    def __init__(self, text: Text):
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="evidence-full"):
+            yield Static(self.text, markup=False)
