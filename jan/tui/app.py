@@ -30,8 +30,8 @@ class JanApp(App):
     BINDINGS = [
         Binding("f1", "help", "help"),
         Binding("f2", "persona", "persona"),
-        Binding("ctrl+e", "next_evidence", "evidence"),
-        Binding("ctrl+o", "open_evidence", "open", show=False),
+        Binding("f4", "next_evidence", "next evidence"),
+        Binding("f6", "open_evidence", "open evidence"),
         Binding("f3", "projector", "projector"),
         Binding("f5", "copy", "copy answer"),
         Binding("ctrl+l", "clear", "clear"),

@@ -1,0 +1,112 @@
+"""The meeting app driven with Textual's Pilot, extractive mode behind it (real store, real corpus)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+
+from jan.config import load_settings
+from jan.engine import Engine
+from jan.tui.app import make_app
+from jan.tui.screens import EvidenceScreen, HelpScreen, PersonaPicker
+from jan.tui.widgets import EvidencePanel
+
+
+async def _ready(app, pilot):
+    for _ in range(300):
+        await pilot.pause(0.05)
+        if app.engine is not None and app.engine._myths is not None and "ready" in str(app.query_one("#status").render()):
+            return
+    raise AssertionError("engine did not become ready")
+
+
+async def _ask(app, pilot, question: str):
+    app.query_one("#question").value = question
+    app.query_one("#question").focus()
+    await pilot.press("enter")
+    for _ in range(400):
+        await pilot.pause(0.05)
+        if not app.busy:
+            return
+    raise AssertionError("answer did not finish")
+
+
+@pytest.fixture
+def app(jan_env):
+    return make_app(load_settings())
+
+
+async def test_ask_shows_answer_and_evidence(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, "Should we remove the phone number from the website because of complaints?")
+        texts = [m.raw for m in app.query(".msg")]
+        assert any("verdict: **opposes**" in t for t in texts), texts
+        panel = app.query_one(EvidencePanel)
+        assert panel.items and panel.items[0].label == "E1"
+        assert "verified" in str(app.query_one("#status").render())
+        # evidence navigation and opening the full text
+        await pilot.press("f4")
+        assert panel.selected == 0
+        await pilot.press("f4")
+        assert panel.selected == 1
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("escape")
+        # input history
+        await pilot.press("up")
+        assert "phone number" in app.query_one("#question").value
+
+
+async def test_help_persona_switch_and_theme(app, jan_env, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    src = Path(jan_env["JAN_PERSONAS_DIR"]) / "tester.yaml"
+    shutil.copy(src, Path(jan_env["JAN_PERSONAS_DIR"]) / "second.yaml")
+    text = (Path(jan_env["JAN_PERSONAS_DIR"]) / "second.yaml").read_text().replace("id: tester", "id: second")
+    (Path(jan_env["JAN_PERSONAS_DIR"]) / "second.yaml").write_text(text.replace("Test Customer", "Second Customer"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonaPicker)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.persona_id == "tester" or app.persona_id == "second"
+        assert any("now speaking" in m.raw for m in app.query(".msg")) or app.persona_id == "tester"
+        await pilot.press("f3")
+        assert app.theme == "projector"
+        await pilot.press("f3")
+        assert app.theme != "projector"
+
+
+async def test_markup_and_escapes_render_literally(app, jan_env):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        msg = app.add_message(Text("[bold red]not markup[/] \x1b[31m"), "user")
+        await pilot.pause()
+        assert "[bold red]not markup[/]" in msg.raw
+
+
+async def test_provider_error_is_a_notice_and_app_keeps_running(jan_env):
+    import litellm
+
+    settings = load_settings()
+    err = litellm.RateLimitError(message="slow down", llm_provider="openai", model="gpt-4o-mini")
+    engine = Engine(settings, extra={"mock_response": err})
+    settings.model = "openai/gpt-4o-mini"
+    app = make_app(settings, engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, "Should we remove the phone number from the website?")
+        errors = [m.raw for m in app.query(".msg.error")]
+        assert errors and "rate limited" in errors[0] and "retry" in errors[0]
+        # the app still answers once the provider is back
+        engine.extra = {"mock_response": "VERDICT: opposes\nSUMMARY: I want to call you.\n- [inference] I would leave."}
+        await _ask(app, pilot, "And now?")
+        assert any("I want to call you." in m.raw for m in app.query(".msg.answer"))
