@@ -41,7 +41,7 @@ $(LOCAL): $(STAMP)
 corpus: $(STAMP)
 	@$(BIN)/jan index
 
-run: $(STAMP) model corpus
+run: $(STAMP) corpus
 	@$(BIN)/jan
 
 test: $(STAMP)

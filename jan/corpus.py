@@ -58,7 +58,7 @@ def _is_heading(line: str, nxt: str) -> bool:
     if line.lstrip().startswith("#"):
         return bool(s)
     return 2 < len(s) <= 80 and not re.search(r"[.,;:!?\-]$", s) and len(s.split()) <= 10 and bool(nxt.strip()) \
-        and s[0].isupper()
+        and s[0].isupper() and not nxt.strip()[0].islower()  # a lowercase next line continues a sentence
 
 
 def _text_blocks(text: str, page: int | None = None) -> list[Block]:

@@ -80,11 +80,9 @@ class Engine:
 
     def model(self) -> str:
         m = self.settings.model
-        if m == "auto":
-            from .localmodel import MODEL_NAME, available
-
-            return MODEL_NAME if available() else "none"
-        return m
+        # auto = extractive until the embedded local model runs reliably here (llama-cpp-python 0.3.36
+        # crashes in chat completion on these machines; see CHANGELOG); choose it with JAN_MODEL=local/...
+        return "none" if m == "auto" else m
 
     # ------------------------------------------------------------ ask
     def check_question(self, question: str) -> str:
