@@ -44,9 +44,15 @@ def _candidates(paths: Iterable[Path], report: IngestReport) -> list[Path]:
                     p = Path(dirpath) / name
                     if name.startswith("."):
                         continue
-                    if p.is_symlink() and not p.resolve().is_relative_to(base):
-                        report.failed.append(f"{p}: symlink points outside {root}; refused")
-                        continue
+                    if p.is_symlink():
+                        try:
+                            target = p.resolve(strict=True)
+                        except (OSError, RuntimeError):  # dangling, or a loop (RuntimeError on 3.11/3.12)
+                            report.failed.append(f"{p}: broken symlink or symlink loop; refused")
+                            continue
+                        if not target.is_relative_to(base):
+                            report.failed.append(f"{p}: symlink points outside {root}; refused")
+                            continue
                     if p.suffix.lower() in SUFFIXES or not p.suffix:
                         out.append(p)
         else:
