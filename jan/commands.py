@@ -149,6 +149,7 @@ def cmd_eval(args) -> int:
 def register(add) -> None:
     """Add the evidence and asking commands to the parser (called by cli.build_parser)."""
     register_ask(add)
+    register_bench(add)
     sp = add("index", cmd_index, "index the built-in corpus (done on first use anyway)")
     sp = add("ingest", cmd_ingest, "add your documents (.md .txt .pdf .docx .html) to the evidence")
     sp.add_argument("paths", nargs="*")
@@ -199,3 +200,13 @@ def register_ask(add) -> None:
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--stream", action="store_true", help="print tokens as they arrive")
     sp.add_argument("--embedder")
+
+
+def cmd_bench(args) -> int:
+    from .bench import main
+
+    return main()
+
+
+def register_bench(add) -> None:
+    add("bench", cmd_bench, "measure performance (first paint, search, ingest) and print JSON ratios")

@@ -70,7 +70,8 @@ class JanApp(App):
             self.theme = "textual-light"
         self.query_one("#question").focus()
         self.add_message("Type a question or a proposal and press Enter. F1 shows every key.", "system")
-        self.load_engine()
+        # heavy imports (chromadb, the embedder) start only after the first frame is on screen
+        self.call_after_refresh(lambda: self.set_timer(0.05, self.load_engine))
 
     # ------------------------------------------------------------ engine
     def get_engine(self):
