@@ -150,6 +150,9 @@ def register(add) -> None:
     """Add the evidence and asking commands to the parser (called by cli.build_parser)."""
     register_ask(add)
     register_bench(add)
+    from .meeting_cli import register as register_meetings
+
+    register_meetings(add)
     sp = add("index", cmd_index, "index the built-in corpus (done on first use anyway)")
     sp = add("ingest", cmd_ingest, "add your documents (.md .txt .pdf .docx .html) to the evidence")
     sp.add_argument("paths", nargs="*")
@@ -183,11 +186,20 @@ def cmd_ask(args) -> int:
 
     s = _settings(args)
     engine = Engine(s)
+    if args.panel:
+        from .meeting_cli import cmd_panel_ask
+
+        return cmd_panel_ask(args, engine)
     stream_out = args.stream and not args.json
     crit = engine.ask(args.question, args.persona, model=args.model,
                       on_token=(lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream_out else None)
     if stream_out:
         _out("\n")
+    if args.meeting:
+        from .session import MeetingStore
+
+        entry = MeetingStore(s.home).add(args.meeting, crit)
+        sys.stderr.write(f"saved as answer {entry.id} in meeting {args.meeting}\n")
     _out(json.dumps(crit.to_dict(), ensure_ascii=False, indent=2) if args.json else to_markdown(crit))
     return 0
 
@@ -199,6 +211,8 @@ def register_ask(add) -> None:
     sp.add_argument("--model", help="litellm model string, 'none' for extractive mode")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--stream", action="store_true", help="print tokens as they arrive")
+    sp.add_argument("--panel", help="ask several personas: comma-separated ids")
+    sp.add_argument("--meeting", type=int, help="save the answer in this meeting")
     sp.add_argument("--embedder")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .corpus import sentences
+from .myths import proposal
 from .persona import Persona
 from .types import Citation, Critique, Evidence, MythFlag, Point
 
@@ -32,6 +33,8 @@ TEXT = {
         "back": ["What do customers like me actually contact you about?", "Have you asked customers like me?"],
         "back_none": "Can you show me research about this? Then I can tell you more.",
         "still": "I still think the same: nothing new was brought in. ",
+        "why": {"opposes": "It comes close to what would make me leave: {trait}",
+                "supports": "It fits what I want: {trait}", "mixed": "It touches what annoys me: {trait}"},
     },
     "nl": {
         "opposes": "Hier zou ik niet blij van worden. {line}",
@@ -44,8 +47,13 @@ TEXT = {
         "back": ["Waarover nemen klanten zoals ik eigenlijk contact op?", "Hebben jullie het klanten zoals ik gevraagd?"],
         "back_none": "Hebben jullie hier onderzoek over? Dan kan ik meer zeggen.",
         "still": "Ik blijf erbij: er is niets nieuws op tafel gekomen. ",
+        "why": {"opposes": "{trait}", "supports": "{trait}", "mixed": "{trait}"},
     },
 }
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def lean(question: str, myths: list[MythFlag]) -> str:
@@ -77,24 +85,33 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     t = TEXT[lang]
     crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                     summary="", evidence=evidence, model="none (extractive)")
+    words = set(re.findall(r"\w{4,}", proposal(question).lower()))  # not the "what would Jan think" framing
+    # persona traits are written in English; in Dutch, Jan speaks through his own (Dutch) voice phrases,
+    # the ones closest to the question first
+    phrases = sorted(persona.voice.phrases, key=lambda p: -len(set(re.findall(r"\w{4,}", p.lower())) & words))
     if not relevant or not evidence:
         crit.abstained = True
         crit.summary = t["no-evidence"]
-        crit.points.append(Point(f"{t['own']} {persona.decision_style.text}", "inference"))
+        own = phrases[0] if lang == "nl" else persona.decision_style.text
+        crit.points.append(Point(f"{t['own']} {own}", "inference"))
         crit.questions_back.append(t["back_none"])
         return crit
     verdict = lean(question, myths)
     crit.verdict = verdict
     trait = {"opposes": persona.red_lines[0], "supports": persona.goals[0], "mixed": persona.frustrations[0]}[verdict]
-    line = persona.voice.phrases[0] if lang == "nl" else trait.text
+    line = phrases[0] if lang == "nl" else t["why"][verdict].format(trait=_lower_first(trait.text))
     crit.summary = t[verdict].format(line=line)
-    words = set(re.findall(r"\w{4,}", question.lower()))
-    for i, e in enumerate(evidence[:3]):
+    # the persona speaks from its own profile first: evidence its traits rest on comes first
+    cited = persona.cited_cards()
+    top = evidence[:4]
+    ordered = [e for e in top if e.chunk.card_id in cited] + [e for e in top if e.chunk.card_id not in cited]
+    for i, e in enumerate(ordered[:3]):
         quote = _best_sentence(e.chunk.text, words, lang)
         if not quote:
             continue
         crit.points.append(Point(f"{t['lead'][i]} {quote}", "evidence", [Citation(e.label, quote)]))
-    crit.points.append(Point(f"{t['own']} {trait.text}", "inference"))
+    own = (phrases[1] if len(phrases) > 1 else phrases[0]) if lang == "nl" else trait.text
+    crit.points.append(Point(f"{t['own']} {own}", "inference"))
     for m in myths[:2]:
         crit.points.append(Point(t["myth"].format(myth=m.myth), "inference"))
     crit.questions_back.extend(t["back"])
