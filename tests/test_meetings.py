@@ -1,0 +1,199 @@
+"""Meetings, decisions, panels and the boardroom brief, on the shipped corpus and personas (extractive)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from jan.brief import build, to_html, to_markdown
+from jan.cli import main
+from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.engine import Engine
+from jan.errors import JanError
+from jan.session import MeetingStore
+
+PROPOSAL = "Remove the phone number from the website because of too many complaints"
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory):
+    """The shipped corpus indexed once per module (embedding is the slow part), copied into each test."""
+    from jan.commands import open_store
+    from jan.config import Settings
+
+    home = tmp_path_factory.mktemp("index-home")
+    open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()
+    return home
+
+
+@pytest.fixture
+def shipped(jan_env, monkeypatch, built_index):
+    import shutil
+
+    shutil.copytree(built_index, jan_env["JAN_HOME"], dirs_exist_ok=True)
+    monkeypatch.setenv("JAN_CORPUS_DIR", str(BUILTIN_CORPUS))
+    monkeypatch.setenv("JAN_PERSONAS_DIR", str(BUILTIN_PERSONAS))
+    monkeypatch.setenv("JAN_PERSONA", "jan")
+    return jan_env
+
+
+@pytest.fixture
+def engine(shipped):
+    return Engine(load_settings())
+
+
+def test_session_round_trip(engine, shipped):
+    store = MeetingStore(Path(shipped["JAN_HOME"]))
+    m = store.create("Product sync")
+    crit = engine.ask(PROPOSAL, "jan", model="none")
+    entry = store.add(m.id, crit)
+    d = store.decide(m.id, "Keep the phone number; fix the cause of the calls", "decision")
+    assert d.entry_id == entry.id
+    again = MeetingStore(Path(shipped["JAN_HOME"]))
+    [back] = again.entries(m.id)
+    assert back.critique.verdict == crit.verdict
+    assert back.critique.to_dict() == crit.to_dict()
+    assert again.decisions(m.id)[0].note.startswith("Keep the phone number")
+
+
+def test_export_lists_decisions_with_their_evidence(engine, shipped, capsys):
+    store = MeetingStore(Path(shipped["JAN_HOME"]))
+    m = store.create("Board prep")
+    store.add(m.id, engine.ask(PROPOSAL, "jan", model="none"))
+    assert main(["meetings", "decide", str(m.id), "Keep", "the", "number", "--kind", "action"]) == 0
+    capsys.readouterr()
+    assert main(["meetings", "export", str(m.id)]) == 0
+    out = capsys.readouterr().out
+    assert "**action:** Keep the number" in out
+    assert "rests on [E1]" in out and "cf-boardroom-phone-number" in out
+
+
+def test_kill_during_meeting_writes_keeps_earlier_answers(shipped, tmp_path):
+    home = Path(shipped["JAN_HOME"])
+    store = MeetingStore(home)
+    m = store.create("Killed meeting")
+    store.close()
+    script = (
+        "import sys, time\n"
+        "from jan.config import load_settings\n"
+        "from jan.engine import Engine\n"
+        "from jan.session import MeetingStore\n"
+        "e = Engine(load_settings()); s = MeetingStore(load_settings().home)\n"
+        "crit = e.ask('Remove the phone number from the website', 'jan', model='none')\n"
+        "for i in range(100000):\n"
+        "    crit.question = f'question {i}'\n"
+        "    s.add(int(sys.argv[1]), crit)\n"
+        "    print(i, flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(m.id)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ})
+    written = 0
+    deadline = time.time() + 120
+    while written < 30 and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        written = int(line.split()[0]) + 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert written >= 30, "writer did not get going"
+    entries = MeetingStore(home).entries(m.id)
+    assert len(entries) >= written  # every answer reported as written survived the kill
+    assert [e.question for e in entries[:written]] == [f"question {i}" for i in range(written)]
+
+
+def test_corrupt_and_newer_databases_are_reported_not_overwritten(tmp_path):
+    home = tmp_path / "h"
+    home.mkdir()
+    db = home / "meetings.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    before = db.read_bytes()
+    with pytest.raises(JanError, match="damaged"):
+        MeetingStore(home)
+    assert db.read_bytes() == before
+    db.unlink()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version=99")
+    con.commit()
+    con.close()
+    with pytest.raises(JanError, match="newer jan"):
+        MeetingStore(home)
+
+
+def test_brief_for_the_phone_number(engine, tmp_path):
+    critiques = [engine.ask(PROPOSAL, pid, model="none") for pid in ("jan", "smallbiz")]
+    b = build(PROPOSAL, critiques, {p.id: p.name for p in engine.registry.all()})
+    md = to_markdown(b)
+    assert "| Side | Point | Evidence | Source |" in md
+    against = [r for r in b.case_against]
+    assert against and all("✓" in md for _ in against)
+    assert any("cf-boardroom-phone-number" in r.source for r in against)
+    assert any(m.card_id == "myth-fewer-channels-fewer-complaints" for m in b.myths)
+    assert "## Likely counter-arguments and rebuttals" in md and "## Sources" in md
+    # every quotation in the brief passed the citation gate
+    verified = {c.quote for cr in critiques for p in cr.points for c in p.citations if c.verified}
+    assert {r.quote for r in b.case_for + b.case_against} <= verified
+
+    class Checker(HTMLParser):
+        VOID = {"meta", "br", "img", "link", "hr", "input"}
+
+        def __init__(self):
+            super().__init__()
+            self.stack = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+            self.stack.pop()
+
+    page = to_html(b)
+    checker = Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.stack == []
+    assert "<table>" in page and "cf-boardroom-phone-number" in page
+
+
+def test_brief_cli_files_and_bad_input(shipped, tmp_path, capsys):
+    out = tmp_path / "brief.html"
+    assert main(["brief", PROPOSAL, "--personas", "jan,donor", "--model", "none", "-o", str(out)]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    capsys.readouterr()
+    assert main(["brief", PROPOSAL, "--personas", "jan", "--model", "none", "-o", str(out)]) != 0
+    assert "already exists; use --force" in capsys.readouterr().err
+    assert main(["brief", PROPOSAL, "--personas", "jan", "--model", "none", "-o", str(out), "--force"]) == 0
+    capsys.readouterr()
+    assert main(["brief", PROPOSAL, "--personas", "jan,ghost", "--model", "none"]) != 0
+    assert "unknown persona(s) ghost" in capsys.readouterr().err
+    assert main(["brief", PROPOSAL, "--personas", "jan", "--model", "none", "-o", str(tmp_path / "no" / "dir" / "b.md")]) != 0
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_meeting_bad_input(shipped, capsys):
+    assert main(["meetings", "show", "4242"]) != 0
+    assert "meeting 4242 not found" in capsys.readouterr().err
+    assert main(["meetings", "show", "abc"]) != 0
+    assert "is not a number" in capsys.readouterr().err
+    assert main(["meetings", "decide", "1"]) != 0
+    assert "usage" in capsys.readouterr().err
+
+
+def test_panel_answers_differ_by_persona(shipped, capsys):
+    assert main(["ask", "--panel", "jan,donor,resident", PROPOSAL, "--model", "none", "--json"]) == 0
+    answers = json.loads(capsys.readouterr().out)
+    assert [a["persona"] for a in answers] == ["jan", "donor", "resident"]
+    assert len({a["summary"] for a in answers}) == 3
+    for a in answers:
+        assert all(c["verified"] for p in a["points"] for c in p["citations"])
