@@ -92,7 +92,7 @@ def to_markdown(b: Brief) -> str:
         out.append(f"| {b.names.get(c.persona, c.persona)} | {c.verdict} | {_cell(c.summary)} |")
     out += ["", "## The case for and against", "", "| Side | Point | Evidence | Source |", "|---|---|---|---|"]
     if not b.case_for:
-        out.append(f"| For | The proposal's own rationale | no supporting evidence found in the corpus | – |")
+        out.append("| For | The proposal's own rationale | no supporting evidence found in the corpus | – |")
     for side, rows in (("For", b.case_for), ("Against", b.case_against)):
         for r in rows:
             out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | [{r.evidence_id} ✓] “{_cell(r.quote)}” | {_cell(r.source)} |")

@@ -15,6 +15,7 @@ from textual.theme import Theme
 from textual.widgets import Footer, Header, Static
 
 from ..errors import JanError
+from .meeting import MEETING_BINDINGS, MeetingMixin
 from .render import critique_text, evidence_text
 from .screens import EvidenceScreen, HelpScreen, PersonaPicker
 from .widgets import EvidencePanel, QuestionInput, ThreadMessage
@@ -24,7 +25,7 @@ PROJECTOR = Theme(name="projector", primary="#ffff00", secondary="#00ffff", acce
                   warning="#ffff00", dark=True)
 
 
-class JanApp(App):
+class JanApp(MeetingMixin, App):
     CSS_PATH = Path(__file__).with_name("jan.tcss")
     TITLE = "Jan in the room"
     BINDINGS = [
@@ -37,6 +38,7 @@ class JanApp(App):
         Binding("ctrl+l", "clear", "clear"),
         Binding("escape", "cancel", "cancel", show=False),
         Binding("ctrl+q", "quit", "quit"),
+        *MEETING_BINDINGS,
     ]
 
     def __init__(self, settings, engine=None):
@@ -125,6 +127,8 @@ class JanApp(App):
         self.query_one("#status", Static).update(Text(text))
 
     def on_input_submitted(self, event: QuestionInput.Submitted) -> None:
+        if event.input.id != "question":
+            return
         question = event.value.strip()
         if not question:
             return
@@ -159,6 +163,7 @@ class JanApp(App):
         from ..engine import Turn
 
         self.history.append(Turn(question, crit))
+        self.save_answer(crit)
         self.last_markdown = to_markdown(crit)
         self.call_from_thread(self.answer_done, answer, crit)
 

@@ -1,0 +1,228 @@
+"""Meeting features of the app: saving answers, reopening past meetings, decisions, panel, exports.
+
+A mixin for JanApp so app.py stays small; the work itself is in jan/session.py, jan/brief.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..errors import JanError
+
+
+class MeetingPicker(ModalScreen[int]):
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    def __init__(self, meetings, current: int | None):
+        super().__init__()
+        self.meetings = meetings
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        opts = [Option(Text("+ start a new meeting"), id="new")]
+        for m, n in self.meetings:
+            label = Text(f"{m.title}", style="bold")
+            label.append(f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · {n} answers",
+                         style="dim")
+            opts.append(Option(label, id=str(m.id)))
+        yield OptionList(*opts, id="meeting-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(0 if event.option.id == "new" else int(event.option.id))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str]):
+    """Ask for the note of a decision; 'action: …' records an action instead."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Decision on the last answer (start with 'action:' for an action). Enter saves, Esc cancels."),
+                     id="note-label", markup=False)
+        yield Input(placeholder="e.g. Keep the phone number; investigate why people call", id="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # the note is not a question for the persona
+        self.dismiss(event.value.strip() or None)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+MEETING_BINDINGS = [
+    Binding("f7", "meetings", "meetings"),
+    Binding("f8", "decide", "decision"),
+    Binding("f9", "panel", "panel"),
+    Binding("f10", "export", "export + brief"),
+]
+
+
+class MeetingMixin:
+    """Needs: self.settings, self.engine, self.history, self.persona_id, add_message, set_status."""
+
+    meeting_id: int | None = None
+    _mstore = None
+    _mlock = threading.Lock()
+    last_entry_id: int | None = None
+
+    def meeting_store(self):
+        from ..session import MeetingStore
+
+        with self._mlock:
+            if self._mstore is None:
+                self._mstore = MeetingStore(self.settings.home)
+            return self._mstore
+
+    def save_answer(self, crit) -> None:
+        """Called from the worker thread as soon as an answer is complete."""
+        try:
+            store = self.meeting_store()
+            with self._mlock:
+                if self.meeting_id is None:
+                    self.meeting_id = store.create("").id
+                self.last_entry_id = store.add(self.meeting_id, crit).id
+        except JanError as exc:
+            self.call_from_thread(self.add_message, f"⚠ the answer was not saved: {exc}", "error")
+
+    # ------------------------------------------------------------ reopen
+    def action_meetings(self) -> None:
+        try:
+            store = self.meeting_store()
+            items = [(m, len(store.entries(m.id))) for m in store.meetings()[:50]]
+        except JanError as exc:
+            self.add_message(f"⚠ {exc}", "error")
+            return
+        self.push_screen(MeetingPicker(items, self.meeting_id), self.open_meeting)
+
+    def open_meeting(self, meeting_id: int | None) -> None:
+        if meeting_id is None:
+            return
+        from ..engine import Turn
+        from .render import critique_text
+
+        self.action_clear()
+        if meeting_id == 0:
+            self.meeting_id = None
+            self.add_message(Text("— new meeting: it is saved with your first question —"), "system")
+            return
+        store = self.meeting_store()
+        m = store.get(meeting_id)
+        self.meeting_id = m.id
+        self.add_message(Text(f"— reopened: {m.title} —"), "system")
+        for e in store.entries(m.id):
+            self.add_message(Text(f"You → {e.persona}: {e.question}"), "user")
+            name = self.engine.registry.get(e.persona).name if e.persona in self.engine.registry.ids() else e.persona
+            self.add_message(critique_text(e.critique, name), "answer")
+            self.history.append(Turn(e.question, e.critique))
+            self.last_entry_id = e.id
+        for d in store.decisions(m.id):
+            self.add_message(Text(f"✔ {d.kind}: {d.note}"), "system")
+        if self.history:
+            self.persona_id = self.history[-1].critique.persona
+            self.update_persona_bar()
+        self.set_status(f"meeting {m.id} reopened · {len(self.history)} answers")
+
+    # ------------------------------------------------------------ decisions
+    def action_decide(self) -> None:
+        if self.meeting_id is None or self.last_entry_id is None:
+            self.notify("Ask something first: a decision rests on an answer.", severity="warning")
+            return
+
+        def done(note: str | None) -> None:
+            if not note:
+                return
+            kind = "action" if note.lower().startswith("action:") else "decision"
+            note = note.split(":", 1)[1].strip() if kind == "action" else note
+            try:
+                d = self.meeting_store().decide(self.meeting_id, note, kind, self.last_entry_id)
+            except JanError as exc:
+                self.add_message(f"⚠ {exc}", "error")
+                return
+            self.add_message(Text(f"✔ {d.kind}: {d.note}"), "system")
+
+        self.push_screen(NoteScreen(), done)
+
+    # ------------------------------------------------------------ panel
+    def action_panel(self) -> None:
+        if self.busy or not self.history:
+            self.notify("Ask a question first; F9 then asks it to every other persona.", severity="warning")
+            return
+        self.busy = True
+        self.run_panel(self.history[-1].question)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def run_panel(self, question: str) -> None:
+        from ..engine import Turn
+
+        asked = {t.critique.persona for t in self.history if t.question == question}
+        verdicts = {t.critique.persona: t.critique.verdict for t in self.history if t.question == question}
+        for pid in self.engine.registry.ids():
+            if pid in asked:
+                continue
+            self.call_from_thread(self.set_status, f"panel: asking {pid}…")
+            try:
+                crit = self.engine.ask(question, pid)
+            except JanError as exc:
+                self.call_from_thread(self.add_message, f"⚠ {pid}: {exc}", "error")
+                continue
+            self.history.append(Turn(question, crit))
+            verdicts[pid] = crit.verdict
+            self.save_answer(crit)
+            self.call_from_thread(self.show_panel_answer, crit)
+        summary = "they agree: " + next(iter(set(verdicts.values()))) if len(set(verdicts.values())) == 1 else \
+            "they differ: " + ", ".join(f"{p} {v}" for p, v in verdicts.items())
+        self.call_from_thread(self.add_message, Text(f"Panel on “{question}” — {summary}"), "system")
+        self.busy = False
+        self.call_from_thread(self.set_status, "panel done")
+
+    def show_panel_answer(self, crit) -> None:
+        from .render import critique_text
+
+        self.add_message(Text(f"Panel → {crit.persona}: {crit.question}"), "user")
+        self.add_message(critique_text(crit, self.engine.registry.get(crit.persona).name), "answer")
+
+    # ------------------------------------------------------------ export
+    def action_export(self) -> None:
+        if self.meeting_id is None:
+            self.notify("Nothing to export yet.", severity="warning")
+            return
+        self.export_meeting(self.meeting_id)
+
+    @work(thread=True, group="export")
+    def export_meeting(self, meeting_id: int) -> None:
+        from ..brief import build, to_html
+        from ..session import export_markdown
+
+        out = Path(self.settings.home) / "exports"
+        out.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        md = out / f"meeting-{meeting_id}-{stamp}.md"
+        md.write_text(export_markdown(self.meeting_store(), meeting_id), encoding="utf-8")
+        msg = f"exported {md}"
+        if self.history:
+            question = self.history[-1].question
+            crits = [t.critique for t in self.history if t.question == question]
+            brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
+            html_path = out / f"brief-{meeting_id}-{stamp}.html"
+            html_path.write_text(to_html(brief), encoding="utf-8")
+            msg += f" and {html_path}"
+        self.call_from_thread(self.add_message, Text(msg), "system")
+        self.call_from_thread(self.notify, "Meeting exported.")
