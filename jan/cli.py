@@ -110,6 +110,13 @@ def cmd_personas_new(args) -> int:
 
     s = _settings(args)
     folder = Path(args.dir) if args.dir else s.user_personas_dir
+    if args.sources:
+        from .engine import Engine
+        from .persona_draft import draft
+
+        path = draft(Engine(s), args.id, [Path(f) for f in args.sources], folder)
+        _out(f"drafted {path} from {len(args.sources)} file(s); edit it, then run: jan personas lint {path}")
+        return 0
     path = write_template(args.id, folder)
     _out(f"wrote {path}; fill in every TODO, then run: jan personas lint {path}")
     return 0
@@ -154,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = psub.add_parser("new", help="write a commented persona template")
     sp.add_argument("id")
     sp.add_argument("--dir", help="folder to write to (default: $JAN_HOME/personas)")
+    sp.add_argument("--from", dest="sources", nargs="+", metavar="FILE", help="draft from research documents")
     sp.set_defaults(func=cmd_personas_new)
 
     commands.register(add)

@@ -123,7 +123,11 @@ def lint_file(path: Path, card_ids: set[str] | None, card_tags: set[str] | None 
         if not trait.provenance:
             problems.append(f"{where}:{line}: {_field(loc)}: trait has no provenance (list the corpus card ids it rests on)")
         for ref in trait.provenance:
-            if card_ids is not None and ref not in card_ids:
+            if ref.startswith("doc:"):  # a passage of a user's research document: doc:PATH#locator
+                doc = Path(ref[4:].split("#", 1)[0])
+                if not (doc if doc.is_absolute() else path.parent / doc).is_file():
+                    problems.append(f"{where}:{line}: {_field(loc)}: provenance document {str(doc)!r} not found")
+            elif card_ids is not None and ref not in card_ids:
                 problems.append(f"{where}:{line}: {_field(loc)}: provenance {ref!r} is not a card in the corpus")
     for loc, value in _strings(persona.model_dump()):
         if PLACEHOLDER in value:
