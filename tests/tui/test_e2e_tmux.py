@@ -1,0 +1,64 @@
+"""Drive the real app in tmux as a person would: type, press Enter, read the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30).stdout
+
+
+def _screen(session: str) -> str:
+    return _tmux("capture-pane", "-p", "-t", session)
+
+
+def _wait_for(session: str, text: str, seconds: float = 120) -> str:
+    deadline = time.time() + seconds
+    screen = ""
+    while time.time() < deadline:
+        screen = _screen(session)
+        if text in screen:
+            return screen
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} not on screen:\n{screen}")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed on this machine")
+def test_real_app_in_tmux(jan_env):
+    from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
+
+    session = f"jan-e2e-{uuid.uuid4().hex[:8]}"
+    real = {**jan_env, "JAN_CORPUS_DIR": str(BUILTIN_CORPUS), "JAN_PERSONAS_DIR": str(BUILTIN_PERSONAS),
+            "JAN_PERSONA": "jan"}
+    env = " ".join(f"{k}={v}" for k, v in real.items())
+    cmd = f"env {env} TERM=xterm-256color {sys.executable} -m jan"
+    _tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", cmd)
+    _tmux("resize-window", "-t", session, "-x", "140", "-y", "40")
+    try:
+        _wait_for(session, "ready", seconds=400)  # first run indexes the built-in corpus
+        _tmux("send-keys", "-t", session, "What would Jan think of removing the phone number?", "Enter")
+        _wait_for(session, "citations verified")
+        time.sleep(1.0)  # let the last frame settle before reading the whole screen
+        screen = _screen(session)
+        assert "opposes" in screen, screen
+        assert "[E1]" in screen  # the evidence panel
+        _tmux("send-keys", "-t", session, "F1")
+        _wait_for(session, "Jan in the room — keys")
+        _tmux("send-keys", "-t", session, "Escape")
+        _tmux("send-keys", "-t", session, "C-q")
+        deadline = time.time() + 20
+        while time.time() < deadline and session in _tmux("ls"):
+            time.sleep(0.3)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    assert os.environ.get("JAN_HOME")
