@@ -23,6 +23,10 @@ def open_store(settings, *, builtin: bool = True):
     from .store import Store
 
     store = Store(settings)
+    missing = len(store.missing_vectors())
+    if missing:
+        _err(f"embedding {missing} chunk(s) for embedder {store.embedder.name} (first use of this embedder)")
+        store.sync_vectors()
     if builtin:
         rep = ensure_builtin(store, settings.corpus_dir)
         if rep.added or rep.updated:
@@ -143,6 +147,13 @@ def cmd_eval(args) -> int:
         result = eval_retrieval(store, Path(args.file), tags=args.tag or None, modes=args.modes.split(","))
         _out(json.dumps(result, indent=2) if args.json else format_retrieval(result))
         return 0
+    if args.what == "answers":
+        from .engine import Engine
+        from .evaluate import eval_answers, format_answers
+
+        result = eval_answers(Engine(s), Path(args.file), args.model)
+        _out(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_answers(result))
+        return 0 if not result["errors"] else 1
     raise JanError(f"unknown evaluation {args.what!r}")
 
 
@@ -176,6 +187,7 @@ def register(add) -> None:
     sp.add_argument("file")
     sp.add_argument("--tag", action="append")
     sp.add_argument("--modes", default="hybrid,dense,bm25")
+    sp.add_argument("--model", help="answers: litellm model string, 'none' for extractive mode")
     sp.add_argument("--json", action="store_true")
 
 

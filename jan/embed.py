@@ -101,7 +101,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dim = getter()
         if dim is None:
             dim = int(self.model.encode(["x"]).shape[1])
         return int(dim)

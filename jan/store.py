@@ -51,10 +51,12 @@ class Store:
         self.name = f"jan-{self.embedder.name}"[:60]
         index = settings.home / "index"
         index.mkdir(parents=True, exist_ok=True)
-        self.db_path = index / f"{self.name}.sqlite3"
+        # one manifest for all embedders (the truth), one vector collection per embedder (a cache)
+        self.db_path = index / "manifest.sqlite3"
         self.db = self._open_db()
         self._collection = None
-        if self._meta("dirty") == "1":
+        self._dirty_key = f"dirty:{self.name}"
+        if self._meta(self._dirty_key) == "1":
             self._collect_garbage()
 
     # ------------------------------------------------------------ manifest
@@ -153,7 +155,31 @@ class Store:
             offset += len(got["ids"])
         for i in range(0, len(stale), 5000):
             col.delete(ids=stale[i : i + 5000])
-        self._set_meta("dirty", "0")
+        self._set_meta(self._dirty_key, "0")
+
+    def missing_vectors(self) -> list[Chunk]:
+        """Chunks of the manifest this embedder's collection has no vector for (e.g. after switching)."""
+        if self.collection.count() >= self.chunk_count():
+            return []
+        have: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(limit=5000, offset=offset, include=[])
+            if not got["ids"]:
+                break
+            have.update(got["ids"])
+            offset += len(got["ids"])
+        return [c for c in self.chunks() if c.id not in have]
+
+    def sync_vectors(self, progress=None) -> int:
+        """Embed what this embedder's collection lacks; returns how many chunks were embedded."""
+        todo = self.missing_vectors()
+        for i in range(0, len(todo), 256):
+            part = todo[i : i + 256]
+            self._write_vectors(part, self.embedder.embed_passages([c.embed_text() for c in part]))
+            if progress:
+                progress(len(part))
+        return len(todo)
 
     def _write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         col = self.collection
@@ -172,7 +198,7 @@ class Store:
         if vectors is None:
             vectors = self.embedder.embed_passages([c.embed_text() for c in chunks])
         old_ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc=?", (path,))]
-        self._set_meta("dirty", "1")
+        self._set_meta(self._dirty_key, "1")
         self._write_vectors(chunks, vectors)
         with self.db:
             self.db.execute("DELETE FROM chunks WHERE doc=?", (path,))
@@ -186,17 +212,19 @@ class Store:
         stale = sorted(set(old_ids) - {c.id for c in chunks})
         if stale:
             self.collection.delete(ids=stale)
-        self._set_meta("dirty", "0")
+        self._set_meta(self._dirty_key, "0")
         return "updated" if old else "added"
 
     def remove_document(self, path: str) -> int:
         ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc=?", (path,))]
+        self._set_meta(self._dirty_key, "1")  # a kill before the vector delete is cleaned up on reopen
         with self.db:
             self.db.execute("DELETE FROM chunks WHERE doc=?", (path,))
             n = self.db.execute("DELETE FROM documents WHERE path=?", (path,)).rowcount
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation + 1),))
         if ids:
             self.collection.delete(ids=ids)
+        self._set_meta(self._dirty_key, "0")
         return n
 
     def rebuild(self, progress=None) -> int:

@@ -100,3 +100,11 @@ def jan_env(tmp_path: Path, mini_corpus: Path, persona_dir: Path, monkeypatch) -
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return env
+
+
+@pytest.fixture(scope="session")
+def tiny_st_model(tmp_path_factory) -> Path:
+    """A real, tiny sentence-transformers model built offline (static word vectors, 16-d), saved to disk."""
+    from helpers import make_tiny_st_model
+
+    return make_tiny_st_model(tmp_path_factory.mktemp("tiny-st") / "model")

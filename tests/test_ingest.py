@@ -289,6 +289,11 @@ def _symlink_loop(folder, tmp, monkeypatch):
     return [folder]
 
 
+def _symlink_dangling(folder, tmp, monkeypatch):
+    (folder / "dangling.md").symlink_to(folder / "gone.md")
+    return [folder]
+
+
 def _fifo(folder, tmp, monkeypatch):
     os.mkfifo(folder / "pipe.txt")
     return [folder]
@@ -322,6 +327,7 @@ BAD = {
     "over-size-cap": (_too_big, r"huge\.txt: [\d,]+ bytes is over the .*limit"),
     "symlink-outside": (_symlink_out, r"link\.md: symlink points outside"),
     "symlink-loop": (_symlink_loop, r"loop\.md: .*(symlink|loop)"),
+    "symlink-dangling": (_symlink_dangling, r"dangling\.md: broken symlink"),
     "fifo": (_fifo, r"pipe\.txt: not a regular file"),
     "unsupported-type": (_unsupported, r"picture\.png: unsupported file type \.png"),
     "unreadable": (_unreadable, r"secret\.txt: permission denied"),
