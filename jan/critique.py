@@ -13,7 +13,9 @@ from .textclean import normalize_for_match, strip_controls
 from .types import Citation, Critique, Evidence, Point
 
 VERDICTS = ("supports", "opposes", "mixed", "no-evidence")
-_CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„']([^\"”\]]{1,400})[\"”']?)?\s*\]")
+_CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„'‘]([^\"”\]]{1,400})[\"”'’“]?)?\s*\]")
+_QUOTES = "'\"“”„‘’"
+_KEY = re.compile(r"^[#>*_\s]*(VERDICT|OORDEEL|SUMMARY|SAMENVATTING)[*_\s]*:[*_\s]*(.*)$", re.I)
 _POINT = re.compile(r"^\s*[-*•]\s*\[\s*(evidence|inference|bewijs|afleiding)\s*\]\s*(.*)$", re.I)
 MIN_QUOTE_WORDS = 3
 
@@ -26,16 +28,21 @@ def parse(text: str, critique: Critique) -> Critique:
         line = raw.strip()
         if not line:
             continue
-        upper = line.upper()
-        if upper.startswith("VERDICT:"):
-            v = line.split(":", 1)[1].strip().lower().strip(".* ")
-            critique.verdict = next((x for x in VERDICTS if v.startswith(x)), critique.verdict)
-        elif upper.startswith(("SUMMARY:", "SAMENVATTING:")):
-            critique.summary = line.split(":", 1)[1].strip()
+        key = _KEY.match(line)
+        if key and key.group(1).upper() in ("VERDICT", "OORDEEL"):
+            v = key.group(2).strip().lower().strip(".*_ ")
+            verdict = next((x for x in VERDICTS if v.startswith(x)), None)
+            if verdict:
+                critique.verdict = verdict
+            else:
+                critique.notes.append(f"verdict {v[:40]!r} not understood; kept {critique.verdict}")
+        elif key:
+            critique.summary = key.group(2).strip().strip("*_ ")
         elif m := _POINT.match(line):
             kind = "evidence" if m.group(1).lower() in ("evidence", "bewijs") else "inference"
             body = m.group(2)
-            cites = [Citation(eid.upper(), (quote or "").strip()) for eid, quote in _CITE.findall(body)]
+            cites = [Citation(eid.upper(), (quote or "").strip().strip(_QUOTES).strip())
+                     for eid, quote in _CITE.findall(body)]
             clean = _CITE.sub("", body).strip()
             critique.points.append(Point(clean or body, kind, cites))
         elif line.startswith("?"):
@@ -47,6 +54,33 @@ def parse(text: str, critique: Critique) -> Critique:
         if not critique.summary:
             critique.summary = " ".join(unparsed)[:400]
     return critique
+
+
+def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
+    words = normalize_for_match(text).split()
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def scrub_leaks(critique: Critique, instructions: str, system: str = "") -> int:
+    """Drop answer parts that repeat the prompt: 8+ words in a row of the instructions, 16+ of the whole
+    system prompt (persona profile included), or the evidence markers. Returns how many parts were dropped."""
+    tests = [(_shingles(instructions, 8), 8), (_shingles(system, 16), 16)]
+
+    def leaks(text: str) -> bool:
+        if "<<evidence-" in text or "<</evidence-" in text:
+            return True
+        return any(grams and _shingles(text, n) & grams for grams, n in tests)
+
+    before = len(critique.points) + len(critique.questions_back)
+    critique.points = [p for p in critique.points if not leaks(" ".join([p.text, *(c.quote for c in p.citations)]))]
+    critique.questions_back = [q for q in critique.questions_back if not leaks(q)]
+    dropped = before - len(critique.points) - len(critique.questions_back)
+    if leaks(critique.summary):
+        critique.summary = ""
+        dropped += 1
+    if dropped:
+        critique.notes.append(f"{dropped} part(s) of the answer repeated the instructions and were removed")
+    return dropped
 
 
 def verify(critique: Critique, shown: list[Evidence]) -> Critique:

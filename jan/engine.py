@@ -29,6 +29,19 @@ PUSHBACK = re.compile(
     r"^\s*(are you sure|really\??$|i disagree|but (the|our) (cfo|ceo|board|boss|manager)|the (cfo|ceo|board) "
     r"(disagrees|thinks otherwise|sees it differently)|weet je (het )?zeker|echt\??$|maar de (directie|cfo|ceo|raad|baas)|"
     r"de (directie|cfo|ceo) (ziet|denkt) (het|dat) anders|daar ben ik het niet mee eens)", re.I)
+# Disagreement anywhere in a short message ("Our chair disagrees with you, so are you sure?").
+_CONTEST = re.compile(
+    r"\b(are you (really )?sure|i (still )?disagree|disagrees?( with you)?|you('re| are) wrong|i (don't|do not) "
+    r"(agree|believe|buy)|(sees?|see) (it|this|that) differently|thinks? otherwise|insists?( on it)?|"
+    r"still against|not convinced|weet je (het )?zeker|(dat|dit|die) geloof ik niet|(dat|dit|het) zie ik anders|"
+    r"(ziet|zien|denkt|denken) (het|dat|dit) anders|niet mee eens|(heilig )?van overtuigd|klopt niet)\b"
+    r"|^\s*(really|echt|serieus|sure)\s*\?", re.I)
+PUSHBACK_MAX_WORDS = 25  # pushback is short; a longer message brings a proposal of its own
+
+
+def is_pushback(text: str) -> bool:
+    """Does this message only contest the last answer (no new topic)?"""
+    return bool(PUSHBACK.search(text)) or (len(text.split()) <= PUSHBACK_MAX_WORDS and bool(_CONTEST.search(text)))
 
 
 @dataclass
@@ -94,11 +107,16 @@ class Engine:
                            "(ingest long documents with `jan ingest` instead)")
         return q
 
+    @staticmethod
+    def topic(question: str, history: list[Turn]) -> str:
+        """What is being discussed: pushback brings no new topic, so it is the last real question's."""
+        if not (history and is_pushback(question)):
+            return question
+        return next((t.question for t in reversed(history) if not is_pushback(t.question)), history[0].question)
+
     def retrieve(self, question: str, persona, history: list[Turn]) -> list[Evidence]:
-        query = question
-        if history and PUSHBACK.search(question):
-            query = history[-1].question  # pushback brings no new topic: look at the same evidence again
-        return self.retriever.search(query, k=6, persona=persona)
+        # pushback brings no new topic: look at the same evidence again
+        return self.retriever.search(self.topic(question, history), k=6, persona=persona)
 
     def ask(self, question: str, persona_id: str | None = None, *, history: list[Turn] | None = None,
             model: str | None = None, on_evidence: Callable[[list[Evidence]], None] | None = None,
@@ -108,17 +126,20 @@ class Engine:
         question = self.check_question(question)
         persona = self.registry.get(persona_id or self.settings.persona)
         history = [t for t in (history or []) if t.critique.persona == persona.id]
-        language = detect(question, default=persona.language)
+        # a question without language clues ("Really?") continues in the conversation's language
+        language = detect(question, default=history[-1].critique.language if history else persona.language)
         evidence = self.retrieve(question, persona, history)
         if on_evidence:
             on_evidence(evidence)
-        lexical = self.retriever.lexical(question, 1, ["builtin"])
+        pushback = bool(history and is_pushback(question))
+        topic = self.topic(question, history)
+        lexical = self.retriever.lexical(topic, 1, ["builtin"])
         relevant = is_relevant(top_similarity(evidence), lexical[0][1] if lexical else 0.0)
-        is_pushback = bool(history and PUSHBACK.search(question))
-        myths = self.myths.check(history[-1].question if is_pushback else question, language) if relevant else []
+        myths = self.myths.check(topic, language) if relevant else []
         model = model or self.model()
         if model == "none":
-            crit = extractive.build(persona, question, evidence, language, myths, relevant=relevant)
+            crit = extractive.build(persona, topic, evidence, language, myths, relevant=relevant)
+            crit.question = question
             critique_mod.verify(crit, evidence)
             if on_token:
                 on_token(crit.summary)
@@ -127,7 +148,7 @@ class Engine:
                                   on_token, cancel)
         crit.myths = myths
         crit.evidence = evidence
-        return self._keep_stance(crit, history, is_pushback, language)
+        return self._keep_stance(crit, history, pushback, language)
 
     def _generate(self, persona, question, evidence, language, myths, history, model, relevant, on_token, cancel):
         from .generate import stream
@@ -142,6 +163,8 @@ class Engine:
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                         summary="", model=model)
         critique_mod.parse(text, crit)
+        system = messages[0]["content"]
+        critique_mod.scrub_leaks(crit, system.replace(persona.profile(), ""), system)
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
@@ -154,11 +177,12 @@ class Engine:
             return crit
         prev = history[-1].critique
         same_evidence = {e.chunk.id for e in crit.evidence} <= {e.chunk.id for e in prev.evidence}
+        still = extractive.TEXT.get(language, extractive.TEXT["en"])["still"]
         if is_pushback and same_evidence and crit.verdict != prev.verdict:
             crit.notes.append(f"stance kept: pushback without new evidence (model said {crit.verdict})")
             crit.verdict = prev.verdict
+            crit.summary = prev.summary.removeprefix(still)  # the flipped summary argued the other stance
         if is_pushback and same_evidence:
-            still = extractive.TEXT.get(language, extractive.TEXT["en"])["still"]
             if not crit.summary.startswith(still):
                 crit.summary = still + crit.summary
         elif crit.verdict != prev.verdict and not is_pushback:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .corpus import sentences
+from .critique import MIN_QUOTE_WORDS
 from .myths import proposal
 from .persona import Persona
 from .types import Citation, Critique, Evidence, MythFlag, Point
@@ -68,15 +69,17 @@ def lean(question: str, myths: list[MythFlag]) -> str:
 
 def _best_sentence(text: str, query_words: set[str], language: str) -> str:
     parts = re.split(r"\s+NL: ", text, maxsplit=1)
-    pool = parts[1] if language == "nl" and len(parts) > 1 else parts[0]
-    sents = sentences(pool)
-    body = [s for s in sents[1:] if not s.lower().startswith(("myth:", "mythe:"))] if len(sents) > 1 else sents
-    cands = [s for s in body if 4 <= len(s.split()) <= 45] or body[:1] or sents[:1]
-    if not cands:
-        return ""
+    pools = [parts[1], parts[0]] if language == "nl" and len(parts) > 1 else parts[:1]
     def score(s: str) -> int:
         return len(set(re.findall(r"\w{4,}", s.lower())) & query_words)
-    return max(cands, key=score)
+    for pool in pools:  # a Dutch summary too short to quote falls back to the card's main text
+        sents = sentences(pool)
+        body = [s for s in sents[1:] if not s.lower().startswith(("myth:", "mythe:"))] if len(sents) > 1 else sents
+        cands = [s for s in body if 4 <= len(s.split()) <= 45] or body[:1] or sents[:1]
+        cands = [s for s in cands if len(s.split()) >= MIN_QUOTE_WORDS]  # shorter quotes fail the gate
+        if cands:
+            return max(cands, key=score)
+    return ""
 
 
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,

@@ -7,6 +7,7 @@ logged (litellm's verbose logging stays off)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 from .errors import JanError
@@ -36,6 +37,17 @@ def _litellm():
 
 
 def _explain(exc: Exception, model: str, partial: str) -> GenerationError:
+    err = _classify(exc, model, partial)
+    if partial:  # the stream started and then broke: say so, keep what arrived
+        return GenerationError(f"{err.args[0].split(' — ')[0]}; the answer broke off after {len(partial):,} "
+                               "characters", partial, err.hint or "ask again")
+    return err
+
+
+_NO_KEY = re.compile(r"missing credentials|missing .{0,40}api.?key|api.?key .{0,40}(not set|missing|required)", re.I)
+
+
+def _classify(exc: Exception, model: str, partial: str) -> GenerationError:
     import litellm
 
     name = type(exc).__name__
@@ -45,8 +57,9 @@ def _explain(exc: Exception, model: str, partial: str) -> GenerationError:
         if secret and len(secret) > 6:
             text = text.replace(secret, "***")
     text = text.splitlines()[0][:200] if text else name
-    if isinstance(exc, litellm.AuthenticationError):
-        return GenerationError(f"{model}: the provider refused the API key", partial,
+    if isinstance(exc, litellm.AuthenticationError) or _NO_KEY.search(str(exc)):
+        what = "no API key is set for the provider" if _NO_KEY.search(str(exc)) else "the provider refused the API key"
+        return GenerationError(f"{model}: {what}", partial,
                                f"set the key for {provider} (e.g. {provider.upper()}_API_KEY) or use JAN_MODEL=none")
     if isinstance(exc, litellm.RateLimitError):
         return GenerationError(f"{model}: rate limited by the provider (429)", partial,

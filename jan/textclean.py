@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # CSI sequences
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")  # OSC (incl. OSC-8 links)
 _ESC = re.compile(r"\x1b[@-_]?")
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # + bidi overrides
 _HYPHEN_BREAK = re.compile(r"(\w)[-\u00ad][ \t]*\n[ \t]*(?:\n[ \t]*)?([a-zà-ÿ])")
 _SOFT_HYPHEN = re.compile("\u00ad")
 
@@ -42,3 +43,53 @@ def normalize_for_match(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("„", '"')
     text = re.sub(r"[*_`]", "", text)
     return collapse(text).lower()
+
+
+# ------------------------------------------------------------ hard-wrapped text
+
+_END = re.compile(r"[.!?…][\"”’)»]*\s*$")
+_PAGE_NO = re.compile(r"^\s*(\d{1,4}\s+\S.{1,60}|\S.{1,60}?\s+\d{1,4}|\d{1,4})\s*$")
+
+
+def open_end(text: str) -> bool:
+    """The text stops mid-sentence (hyphen, comma, plain word): what follows may continue it."""
+    t = text.rstrip()
+    return bool(t) and not _END.search(t)
+
+
+def continues(prev: str, line: str) -> bool:
+    """`line` continues the sentence that `prev` left open (hyphenation, or a lowercase follow-on)."""
+    p, s = prev.rstrip(), line.strip()
+    if not p or not s:
+        return False
+    if re.search(r"\w[-\u00ad]$", p) and s[:1].isalpha():
+        return True
+    return s[:1].islower() and not re.search(r"[.!?…]['\"”’)]?$", p)
+
+
+def running_lines(lines: list[str]) -> set[int]:
+    """Indexes of running page headers/footers and bare page numbers: short lines with a number that repeat
+    exactly (3+ times), or that look like 'title + page number' and interrupt a sentence somewhere in the text
+    (then every line of that shape with the same words goes, 'Inleiding 11' and 'Inleiding 13' alike)."""
+    norm = [re.sub(r"\d+", "#", ln.strip()) for ln in lines]
+    exact = Counter(ln.strip() for ln in lines if ln.strip())
+    drop: set[int] = set()
+    shaped: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if not s or len(s) >= 80 or not re.search(r"\d", s):
+            continue
+        if re.fullmatch(r"\d{1,4}", s) or exact[s] >= 3:
+            drop.add(i)
+        elif _PAGE_NO.match(s) and s[-1:] not in ".!?:":
+            shaped.setdefault(norm[i], []).append(i)
+    for group in shaped.values():
+        if any(_interrupts(lines, i) for i in group):
+            drop.update(group)
+    return drop
+
+
+def _interrupts(lines: list[str], i: int) -> bool:
+    before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip()), "")
+    return open_end(before) and continues(before, after)

@@ -1,0 +1,226 @@
+"""The line format parser and the citation gate: what the model says is only shown as evidence when the
+quote is really in an evidence item that was in the prompt."""
+
+from __future__ import annotations
+
+from jan.critique import parse, to_markdown, verify
+from jan.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+
+BOARD = ("Jan-Hein Pierik told CustomerFirst that he had seen the same request in two separate boardrooms: "
+         "take the company's telephone number off the website. The reason given was that too many complaints "
+         "were coming in.")
+# as text comes out of a PDF: a word hyphenated across a line break, odd spacing and capitals
+PDF = ("Klanten die niet worden geholpen vertellen het door. Een klant-\ngerichte organisatie lost\n  de oorzaak "
+       "van KLACHTEN op in plaats van het kanaal te sluiten.")
+
+
+def evidence(label: str, text: str, card_id: str = "") -> Evidence:
+    chunk = Chunk(id=f"id-{label}", text=text, source="Test source", locator="paragraph 1", tag="test",
+                  doc="/tmp/doc.md", card_id=card_id)
+    return Evidence(label, chunk, score=1.0, rank=int(label[1:]))
+
+
+def critique() -> Critique:
+    return Critique(persona="jan", question="Remove the phone number?", language="en", verdict="no-evidence",
+                    summary="")
+
+
+SHOWN = [evidence("E1", BOARD, "cf-boardroom-phone-number"), evidence("E2", PDF)]
+
+GOOD = """VERDICT: opposes
+SUMMARY: I would feel shut out if I could not call you any more.
+- [evidence] Boards want the number gone because of complaints [E1: "take the company's telephone number off the website"]
+- [inference] I would look for another supplier.
+? Why do customers like me call you in the first place?
+"""
+
+
+# ------------------------------------------------------------------ parse
+
+
+def test_parse_well_formed_answer():
+    c = parse(GOOD, critique())
+    assert c.verdict == "opposes"
+    assert c.summary == "I would feel shut out if I could not call you any more."
+    assert [p.kind for p in c.points] == ["evidence", "inference"]
+    assert c.points[0].text == "Boards want the number gone because of complaints"
+    assert c.points[0].citations == [Citation("E1", "take the company's telephone number off the website")]
+    assert c.points[1].citations == []
+    assert c.questions_back == ["Why do customers like me call you in the first place?"]
+    assert c.notes == []
+
+
+def test_parse_variants_of_the_format():
+    text = """verdict: Mixed.
+SAMENVATTING: Ik twijfel.
+* [Bewijs] eerste punt [ E2 : “de oorzaak van klachten op” ] [E1: 'two separate boardrooms']
+• [afleiding] tweede punt
+"""
+    c = parse(text, critique())
+    assert c.verdict == "mixed"
+    assert c.summary == "Ik twijfel."
+    assert [p.kind for p in c.points] == ["evidence", "inference"]
+    assert [(x.evidence_id, x.quote) for x in c.points[0].citations] == [
+        ("E2", "de oorzaak van klachten op"), ("E1", "two separate boardrooms")]
+    assert c.points[0].text == "eerste punt"
+
+
+def test_parse_markdown_bold_keys():
+    """Models like to bold the keys; the content must still be read."""
+    c = parse("**VERDICT:** opposes\n**SUMMARY:** I would leave.\n", critique())
+    assert c.verdict == "opposes"
+    assert c.summary == "I would leave."
+
+
+def test_parse_malformed_output_recovers_what_parses_and_notes_the_rest():
+    text = """Sure! Here is my critique as Jan.
+VERDICT: opposes
+Honestly I think this is a bad idea.
+- [evidence] Boards wanted it [E1: "two separate boardrooms: take the company's"]
+1. a numbered point the parser does not know
+- [evidence] unterminated citation [E1: "too many complaints
+"""
+    c = parse(text, critique())
+    assert c.verdict == "opposes"
+    assert len(c.points) == 2
+    assert c.points[0].citations[0].quote == "two separate boardrooms: take the company's"
+    assert any("3 line(s)" in n and "not in the expected format" in n for n in c.notes)
+    # without a SUMMARY line the free text becomes the summary rather than being lost
+    assert c.summary.startswith("Sure! Here is my critique")
+
+
+def test_parse_unknown_verdict_is_noted_not_guessed():
+    c = parse("VERDICT: strongly against\nSUMMARY: No.\n", critique())
+    assert c.verdict == "no-evidence"
+    assert any("verdict" in n.lower() and "strongly against" in n for n in c.notes)
+
+
+def test_parse_free_text_only():
+    c = parse("I am a large language model and cannot roleplay.", critique())
+    assert c.points == [] and c.verdict == "no-evidence"
+    assert c.summary == "I am a large language model and cannot roleplay."
+    assert c.notes
+
+
+def test_parse_strips_terminal_escapes():
+    c = parse("VERDICT: opposes\nSUMMARY: \x1b[2Jcleared \x1b]8;;http://evil.example\x07link\x1b]8;;\x07 \x07bell\n",
+              critique())
+    assert "\x1b" not in c.summary and "\x07" not in c.summary
+    assert c.summary == "cleared link bell"
+
+
+# ------------------------------------------------------------------ verify
+
+
+def _verified(text: str, shown=SHOWN) -> Critique:
+    return verify(parse(text, critique()), shown)
+
+
+def test_exact_quote_is_verified():
+    c = _verified(GOOD)
+    assert c.points[0].citations[0].verified
+    assert c.points[0].kind == "evidence"
+    assert c.verdict == "opposes" and not c.abstained
+    assert c.citation_counts() == (1, 1)
+    assert not any("could not be verified" in n for n in c.notes)
+
+
+def test_fake_evidence_id_is_unverified():
+    """[E9] was never in the prompt: even a true quote does not count."""
+    text = GOOD.replace('[E1: "take', '[E9: "take')
+    c = _verified(text)
+    cite = c.points[0].citations[0]
+    assert cite.evidence_id == "E9" and not cite.verified
+    assert c.points[0].kind == "inference"
+
+
+def test_quote_not_in_evidence_is_unverified_and_point_demoted():
+    text = GOOD.replace("take the company's telephone number off the website",
+                        "customers hate phone numbers on websites")
+    c = _verified(text)
+    assert not c.points[0].citations[0].verified
+    assert c.points[0].kind == "inference"
+    assert any("1 citation(s) could not be verified" in n for n in c.notes)
+    assert any("1 point(s) without a verified citation" in n for n in c.notes)
+
+
+def test_quote_from_the_wrong_item_is_unverified():
+    text = GOOD.replace('[E1: "take', '[E2: "take')
+    assert not _verified(text).points[0].citations[0].verified
+
+
+def test_quote_matches_after_normalization():
+    """Case, whitespace, typographic quotes and a word hyphenated across a line break all match."""
+    quotes = [
+        "TAKE THE COMPANY'S   TELEPHONE number off the website",  # case and spaces
+        "take the company’s telephone number",  # curly apostrophe
+    ]
+    for q in quotes:
+        c = _verified(f'VERDICT: opposes\n- [evidence] x [E1: "{q}"]\n')
+        assert c.points[0].citations[0].verified, q
+    # the evidence has "klant-\ngerichte"; the model writes the joined word
+    c = _verified('VERDICT: opposes\n- [evidence] x [E2: "Een klantgerichte organisatie lost de oorzaak van klachten op"]\n')
+    assert c.points[0].citations[0].verified
+    # and the other way round: the quote carries the line-break hyphen, the evidence is clean
+    shown = [evidence("E1", "Een klantgerichte organisatie lost de oorzaak op.")]
+    cite = Citation("E1", "Een klant-\ngerichte organisatie lost")
+    c = verify(Critique("jan", "q", "nl", "opposes", "s", points=[Point("x", "evidence", [cite])]), shown)
+    assert c.points[0].citations[0].verified
+
+
+def test_too_short_quote_is_not_a_citation():
+    c = _verified('VERDICT: opposes\n- [evidence] x [E1: "boardrooms"]\n')
+    assert not c.points[0].citations[0].verified
+
+
+def test_citation_without_quote_is_unverified():
+    c = _verified("VERDICT: opposes\n- [evidence] boards want it gone [E1]\n")
+    assert c.points[0].citations == [Citation("E1", "", False)]
+    assert c.points[0].kind == "inference"
+
+
+def test_no_surviving_evidence_point_means_no_evidence():
+    text = """VERDICT: opposes
+SUMMARY: I would not like it.
+- [evidence] made up [E9: "customers love closed channels"]
+- [evidence] also made up [E1: "phone numbers are obsolete"]
+- [inference] I would leave.
+"""
+    c = _verified(text)
+    assert c.verdict == "no-evidence" and c.abstained
+    assert all(p.kind == "inference" for p in c.points)
+    assert c.citation_counts() == (0, 2)
+    assert any("verdict set to no-evidence" in n for n in c.notes)
+
+
+def test_one_good_point_keeps_the_verdict():
+    text = GOOD + '- [evidence] invented [E3: "nobody calls any more these days"]\n'
+    c = _verified(text)
+    assert c.verdict == "opposes" and not c.abstained
+    assert [p.kind for p in c.points] == ["evidence", "inference", "inference"]
+    assert c.citation_counts() == (1, 2)
+
+
+def test_verify_with_nothing_shown():
+    c = _verified(GOOD, shown=[])
+    assert c.verdict == "no-evidence" and c.citation_counts() == (0, 1)
+
+
+# ------------------------------------------------------------------ markdown
+
+
+def test_to_markdown_marks_verified_and_unverified():
+    text = GOOD + '- [evidence] invented [E9: "nobody calls any more these days"]\n'
+    c = _verified(text)
+    c.evidence = SHOWN
+    c.myths = [MythFlag("myth-fewer-channels-fewer-complaints", "Fewer channels, fewer complaints.", "why")]
+    md = to_markdown(c)
+    assert "[E1 ✓]" in md
+    assert "[E9 ✗]" in md
+    assert "*Evidence:* Boards want the number gone" in md
+    assert "*Inference:* invented" in md
+    assert "1/2 citations verified" in md
+    assert "myth-fewer-channels-fewer-complaints" in md
+    assert "- [E1] cf-boardroom-phone-number — paragraph 1" in md
+    assert "Why do customers like me call you" in md
+    assert "_note: 1 citation(s) could not be verified" in md
