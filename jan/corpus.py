@@ -1,27 +1,37 @@
 """Reading documents (md, txt, pdf, docx, html) into located blocks, and chunking them.
 
-Each block keeps where it came from (line range, page, heading, paragraph). Chunks pack whole sentences
-of one section up to a size cap with a one-sentence overlap, and carry a contextual header (document
-title + section) that is embedded with them.
+Each block is one paragraph and keeps where it came from (line range, page, heading, paragraph); plain text
+is re-flowed first (hard wraps, hyphenation, blank lines inside sentences, running page headers). Chunks pack
+whole paragraphs of one section up to a size cap; a longer paragraph is cut into even pieces of whole
+sentences with a one-sentence overlap; an interviewer's question stays with its answer. Each chunk carries a
+contextual header (document title + section) that is embedded with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import JanError
-from .textclean import clean, strip_controls
+from .textclean import (
+    clean,
+    continues,
+    furniture_key,
+    open_end,
+    page_furniture,
+    running_lines,
+    strip_controls,
+)
 from .types import Chunk
 
 SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
 MAX_FILE_BYTES = 25 * 1024 * 1024
 CHUNK_MAX = 900
 CHUNK_MIN = 250
+OVERLAP_ROOM = 0.75
 
 
 @dataclass
@@ -53,66 +63,73 @@ def _decode(raw: bytes, path: Path) -> str:
         return text
 
 
+_INDENT = re.compile(r"^ ?(\t|    )")
+
+
 def _is_heading(line: str, nxt: str) -> bool:
+    """A short title-like line on its own: no end punctuation, capitalised, not a hard-wrapped sentence start,
+    not a bare name (photo captions, bylines)."""
     s = line.strip().lstrip("#").strip()
     if line.lstrip().startswith("#"):
         return bool(s)
-    return 2 < len(s) <= 80 and not re.search(r"[.,;:!?\-]$", s) and len(s.split()) <= 10 and bool(nxt.strip()) \
-        and s[0].isupper() and not nxt.strip()[0].islower()  # a lowercase next line continues a sentence
+    if not (2 < len(s) <= 80) or len(s.split()) > 10 or re.search(r"[.,;:!?\-–—]$", s) or not s[0].isupper():
+        return False
+    if _INDENT.match(line) or (nxt.strip() and nxt.strip()[:1].islower()):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", s)]
+    return not (2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not s.isupper())
 
 
 def _text_blocks(text: str, page: int | None = None) -> list[Block]:
-    """Split plain text into paragraph blocks with line ranges; drop running headers/footers."""
+    """Split plain text into paragraph blocks with line ranges.
+
+    Handles hard-wrapped lines, tab-indented paragraphs, blank lines inside sentences (PDF columns),
+    hyphenation across lines and page breaks, and running page headers/footers (dropped)."""
     lines = strip_controls(text).split("\n")
-    counts = Counter(ln.strip() for ln in lines if ln.strip())
-    running = {ln for ln, n in counts.items() if n >= 3 and len(ln) < 80 and re.search(r"\d", ln)}
-    lines = ["" if ln.strip() in running else ln for ln in lines]
+    drop = running_lines(lines)
     blocks: list[Block] = []
     cur: list[str] = []
     start = 0
     heading = ""
+    gap = False  # blank line(s) or a dropped header since the last kept line
+    widths = sorted(len(ln.rstrip()) for i, ln in enumerate(lines) if ln.strip() and i not in drop)
+    wrap = widths[len(widths) * 3 // 4] if widths else 0  # typical width of a hard-wrapped line
+    last_i = 0
 
-    def flush(end: int) -> None:
+    def flush() -> None:
         nonlocal cur
         body = "\n".join(cur).strip()
         if body:
             where = f"page {page}, " if page else ""
-            loc = f"{where}lines {start + 1}-{end}"
+            loc = f"{where}lines {start + 1}-{last_i + 1}"
             blocks.append(Block(body, loc + (f" ({heading})" if heading else ""), heading))
         cur = []
 
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        prev_open = bool(cur) and re.search(r"[-\u00ad,]$|\w$", cur[-1].rstrip()) and line.strip()[:1].islower()
-        if not line.strip():
-            if cur and cur[-1].rstrip().endswith("-"):
-                continue  # hyphenated word split over a blank line / removed page header
-            flush(i)
+        if i in drop or not line.strip():
+            gap = True
             continue
-        if not prev_open and (line.startswith("\t") or line.startswith("    ")) and cur:
-            flush(i)
-        if not cur and _is_heading(line, nxt) and not prev_open:
-            heading = clean(line.lstrip("#"))
-            start = i + 1
-            continue
+        nxt = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip() and j not in drop), "")
+        if cur:
+            last = cur[-1]
+            closed = not open_end(last)
+            short_end = closed and wrap > 40 and len(last.rstrip()) < wrap * 0.6
+            indented = _INDENT.match(line) or (closed and line[:1].isspace())
+            if not continues(last, line) and (gap or indented or short_end):
+                flush()
+        gap = False
+        if not cur and _is_heading(line, nxt):
+            prev_kept = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip() and j not in drop), "")
+            if not (blocks and continues(prev_kept, line)):
+                heading = clean(line.lstrip("#"))
+                start = i + 1
+                continue
         if not cur:
             start = i
         cur.append(line)
-    flush(len(lines))
-    return _merge_continuations(blocks)
-
-
-def _merge_continuations(blocks: list[Block]) -> list[Block]:
-    out: list[Block] = []
-    for b in blocks:
-        if out and not re.search(r"[.!?:\"”’)]\s*$", out[-1].text) and b.text[:1].islower():
-            prev = out[-1]
-            end = b.locator.split("lines ")[-1].split("-")[-1].split(" ")[0]
-            loc = re.sub(r"-\d+", f"-{end}", prev.locator, count=1)
-            out[-1] = Block(prev.text + "\n" + b.text, loc, prev.heading)
-        else:
-            out.append(b)
-    return out
+        last_i = i
+    flush()
+    return blocks
 
 
 def _read_pdf(path: Path) -> list[Block]:
@@ -128,9 +145,13 @@ def _read_pdf(path: Path) -> list[Block]:
                 raise
             except Exception:
                 raise JanError(f"{path}: PDF is encrypted; save an unprotected copy and ingest that") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+        furniture = page_furniture(pages)
         blocks: list[Block] = []
-        for n, page in enumerate(reader.pages, 1):
-            blocks.extend(_text_blocks(page.extract_text() or "", page=n))
+        for n, text in enumerate(pages, 1):
+            lines = text.split("\n")
+            kept = "\n".join("" if furniture_key(ln) in furniture else ln for ln in lines)
+            blocks.extend(_text_blocks(kept, page=n))
         return blocks
     except JanError:
         raise
@@ -226,8 +247,17 @@ def read_document(path: Path) -> Document:
     blocks = [b for b in blocks if len(b.text) >= 3]
     if not blocks:
         raise JanError(f"{path}: no text found")
-    title = blocks[0].heading or blocks[0].text[:80]
-    return Document(path, clean(title), blocks)
+    return Document(path, make_title(blocks[0].heading or blocks[0].text), blocks)
+
+
+def make_title(text: str, limit: int = 80) -> str:
+    """A document title from its first heading or text: markdown emphasis removed, first sentence only,
+    cut at a word boundary within `limit` characters."""
+    t = clean(re.sub(r"(\*\*|__|`)", "", text))
+    t = sentences(t)[0] if t else t
+    if len(t) > limit:
+        t = t[: t.rfind(" ", 0, limit - 1)].rstrip(" ,;:–-") + " …"
+    return t
 
 
 # ------------------------------------------------------------------ chunking
@@ -253,22 +283,64 @@ def chunk_id(file_hash: str, index: int, text: str) -> str:
     return hashlib.sha256(f"{file_hash}:{index}:{text}".encode()).hexdigest()[:32]
 
 
+def _split_even(sents: list[str], max_chars: int) -> list[list[str]]:
+    """Cut a run of sentences into pieces of about equal size, none over max_chars (unless one sentence is)."""
+    total = len(" ".join(sents))
+    n = max(1, -(-total // max_chars))
+    target = total / n
+    pieces: list[list[str]] = [[]]
+    size = 0
+    for s in sents:
+        if pieces[-1] and (size + len(s) > max_chars or (size + len(s) / 2 > target and len(pieces) < n)):
+            pieces.append([])
+            size = 0
+        pieces[-1].append(s)
+        size += len(s) + 1
+    return pieces
+
+
+def _questions_forward(group: list[Block]) -> list[Block]:
+    """A short paragraph ending in a question (an interviewer's question) joins the answer that follows it."""
+    out: list[Block] = []
+    for b in group:
+        if out and out[-1].text.rstrip().endswith("?") and len(out[-1].text) < 200:
+            q = out.pop()
+            b = Block(f"{q.text} {b.text}", _span(q.locator, b.locator), b.heading)
+        out.append(b)
+    return out
+
+
 def _pack(group: list[Block], max_chars: int) -> list[tuple[str, list[str]]]:
-    """Whole sentences of one section packed up to max_chars, one short sentence of overlap."""
+    """Whole paragraphs of one section packed up to max_chars; a longer paragraph is cut into even pieces of
+    whole sentences, each starting with the last sentence of the piece before (when short)."""
     out: list[tuple[str, list[str]]] = []
     buf: list[str] = []
     locs: list[str] = []
-    for b in group:
-        for s in sentences(b.text):
-            if buf and len(" ".join(buf)) + len(s) + 1 > max_chars and len(" ".join(buf)) >= CHUNK_MIN:
-                out.append((" ".join(buf).strip(), locs))
-                overlap = buf[-1] if len(buf[-1]) < max_chars // 3 else ""
-                buf, locs = ([overlap] if overlap else []), locs[-1:]
-            buf.append(s)
-            if not locs or locs[-1] != b.locator:
-                locs.append(b.locator)
-    if buf:
-        out.append((" ".join(buf).strip(), locs))
+
+    def emit() -> None:
+        nonlocal buf, locs
+        if buf:
+            out.append((" ".join(buf).strip(), locs))
+        buf, locs = [], []
+
+    for b in _questions_forward(group):
+        sents = sentences(b.text)
+        size = len(" ".join(buf))
+        if buf and size + len(b.text) + 1 > max_chars and size >= CHUNK_MIN:
+            emit()
+        if len(" ".join(buf + sents)) <= max_chars:
+            buf += sents
+            locs.append(b.locator)
+            continue
+        # a short start is cut together with the paragraph; pieces leave room for one sentence of overlap
+        pieces = _split_even(buf + sents, int(max_chars * OVERLAP_ROOM))
+        for i, piece in enumerate(pieces):
+            prev = pieces[i - 1][-1] if i else ""
+            lead = [prev] if prev and len(prev) < max_chars // 3 and len(" ".join([prev, *piece])) <= max_chars else []
+            buf, locs = lead + piece, (locs if i == 0 else []) + [b.locator]
+            if i < len(pieces) - 1:
+                emit()
+    emit()
     return out
 
 

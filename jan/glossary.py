@@ -49,7 +49,7 @@ EN_NL: dict[str, str] = {
     "choice": "keuze", "brand": "merk", "brands": "merken", "knowledge": "kennis", "content": "content",
     "radio": "radio", "founded": "opgericht", "director": "directeur", "chairman": "voorzitter", "bartender": "barman",
     "bar": "bar", "ambassadors": "ambassadeurs", "core": "kern kernleden", "domains": "domeinen", "legal": "wettelijke",
-    "help": "helpen hulp", "helped": "geholpen", "passed": "doorverbonden", "around": "van het kastje naar de muur",
+    "help": "helpen hulp", "helped": "geholpen", "passed": "doorverbonden",
     "waiting": "wachten wachttijd", "fast": "snel", "quickly": "snel", "personal": "persoonlijk", "person": "persoon",
     "address": "adres", "name": "naam", "shop": "winkel", "store": "winkel", "campsite": "camping",
     "humane": "menselijk", "hx": "human experience", "stakeholder": "stakeholder belanghebbende",
@@ -60,13 +60,39 @@ EN_NL: dict[str, str] = {
 }
 
 
-def expand(query: str) -> str:
-    """Append Dutch equivalents of English words in the query (the original words stay)."""
+def en_forms(word: str) -> list[str]:
+    """The word and its likely base forms under regular English inflection ('agents' -> 'agent',
+    'happier' -> 'happy', 'empowering' -> 'empower', 'organised' -> 'organise')."""
+    w = word.lower()
+    out = [w]
+    if w.endswith("'s"):
+        out.append(w[:-2])
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("es", ""), ("s", ""),
+                         ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("er", ""), ("est", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: -len(suffix)] + repl
+            out.append(base)
+            if len(base) > 3 and base[-1] == base[-2] and not repl:  # stopped -> stop, bigger -> big
+                out.append(base[:-1])
+    return list(dict.fromkeys(out))
+
+
+def translations(query: str, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Dutch equivalents of the English words in the query (base forms tried when the word itself is absent);
+    words in `skip` (stopwords) are not translated."""
     import re
 
     extra = []
-    for word in re.findall(r"[A-Za-z][A-Za-z\-]+", query):
-        nl = EN_NL.get(word.lower())
+    for word in re.findall(r"[A-Za-z][A-Za-z\-']+", query):
+        if word.lower() in skip:
+            continue
+        nl = next((EN_NL[f] for f in en_forms(word) if f in EN_NL), None)
         if nl:
             extra.append(nl)
+    return extra
+
+
+def expand(query: str) -> str:
+    """Append Dutch equivalents of English words in the query (the original words stay)."""
+    extra = translations(query)
     return query if not extra else f"{query} {' '.join(extra)}"

@@ -93,3 +93,19 @@ def _interrupts(lines: list[str], i: int) -> bool:
     before = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
     after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip()), "")
     return open_end(before) and continues(before, after)
+
+
+def furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", collapse(line).lower())
+
+
+def page_furniture(pages: list[str], edge: int = 2) -> set[str]:
+    """Running headers/footers of a paged document: short lines that are no sentence, found (digits aside)
+    among the first or last `edge` lines of at least 3 pages and of half the pages; as furniture_key forms."""
+    seen: Counter = Counter()
+    for text in pages:
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        seen.update({furniture_key(ln) for ln in lines[:edge] + lines[-edge:]
+                     if len(ln.strip()) < 80 and not _END.search(ln)})
+    need = max(3, (len(pages) + 1) // 2)
+    return {k for k, n in seen.items() if n >= need}
