@@ -110,3 +110,30 @@ async def test_provider_error_is_a_notice_and_app_keeps_running(jan_env):
         engine.extra = {"mock_response": "VERDICT: opposes\nSUMMARY: I want to call you.\n- [inference] I would leave."}
         await _ask(app, pilot, "And now?")
         assert any("I want to call you." in m.raw for m in app.query(".msg.answer"))
+
+
+async def test_timeout_notice_and_markup_in_evidence_render_literally(jan_env, tmp_path):
+    import litellm
+
+    from jan.cli import main
+
+    doc = tmp_path / "odd.md"
+    doc.write_text("# Odd\n\nCustomers want the phone number [bold red]kept[/] on the website \x1b[31m now.\n",
+                   encoding="utf-8")
+    assert main(["ingest", str(doc), "--tag", "odd"]) == 0
+    settings = load_settings()
+    settings.model = "openai/gpt-4o-mini"
+    err = litellm.Timeout(message="took too long", model="gpt-4o-mini", llm_provider="openai")
+    engine = Engine(settings, extra={"mock_response": err})
+    app = make_app(settings, engine)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, "Should we keep the phone number on the website?")
+        errors = [m.raw for m in app.query(".msg.error")]
+        assert errors and "timeout" in errors[0].lower() and "retry" in errors[0]
+        panel = app.query_one(EvidencePanel)
+        odd = [e for e in panel.items if "[bold red]kept[/]" in e.chunk.text]
+        assert odd, [e.chunk.text for e in panel.items]
+        assert "\x1b" not in odd[0].chunk.text
+        rendered = [str(w.render()) for w in panel.query(".ev")]
+        assert any("[bold red]kept[/]" in r for r in rendered)
