@@ -93,9 +93,11 @@ class Engine:
 
     def model(self) -> str:
         m = self.settings.model
-        # auto = extractive until the embedded local model runs reliably here (llama-cpp-python 0.3.36
-        # crashes in chat completion on these machines; see CHANGELOG); choose it with JAN_MODEL=local/...
-        return "none" if m == "auto" else m
+        if m == "auto":  # the embedded local model when installed (`make model`), else extractive
+            from .localmodel import MODEL_NAME, available
+
+            return MODEL_NAME if available() else "none"
+        return m
 
     # ------------------------------------------------------------ ask
     def check_question(self, question: str) -> str:
@@ -157,7 +159,7 @@ class Engine:
         shown = evidence if relevant else []
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
-                                          budget=2500 if hosted else 700)
+                                          budget=2500 if hosted else 900)
         text = stream(model, messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",

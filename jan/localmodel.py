@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -22,11 +23,48 @@ verdict ::= "supports" | "opposes" | "mixed" | "no-evidence"
 point ::= "- [" kind "] " text cite* "\n"
 kind ::= "evidence" | "inference"
 cite ::= " [E" [1-9] ": \"" quote "\"]"
-quote ::= [^"\n\]]+
-text ::= [^\[\n]+
+quote ::= [^"\n\]]{3,200}
+text ::= [^\[\n]{3,240}
 question ::= "? " line "\n"
-line ::= [^\n]+
+line ::= [^\n]{3,240}
 '''
+
+_BLOCK = re.compile(r"<<evidence-([0-9a-f]+)>> \[(E\d+)\][^\n]*\n(.*?)\n<</evidence-\1>>", re.S)
+
+
+def _lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def grammar_for(messages: list[dict]) -> str:
+    """A grammar for this prompt: with evidence, every [evidence] point must cite one of the evidence
+    sentences word for word (so citations verify); without evidence, only no-evidence and inference."""
+    from .corpus import sentences
+
+    prompt = "\n".join(m.get("content") or "" for m in messages)
+    found = _BLOCK.findall(prompt)
+    head = 'root ::= "VERDICT: " verdict "\\n" "SUMMARY: " line "\\n" '
+    tail = ("question ::= \"? \" line \"\\n\"\nline ::= [^\\n]{3,240}\n"
+            "text ::= [^\\[\\n]{3,240}\n")
+    if not found:
+        return (head + 'inf inf? question question?\nverdict ::= "no-evidence"\n'
+                'inf ::= "- [inference] " text "\\n"\n' + tail)
+    cites, rules = [], []
+    for _, label, text in found:
+        quotes = [q for q in sentences(" ".join(text.split()))
+                  if 3 <= len(q.split()) <= 30 and q.rstrip()[-1:] in ".!?\"”’)"][:8]  # whole sentences only
+        if not quotes:
+            continue
+        rules.append(f"q{label} ::= " + " | ".join(_lit(q) for q in quotes))
+        cites.append(f'" [{label}: \\"" q{label} "\\"]"')
+    if not cites:
+        return GRAMMAR
+    return (head + 'ev ev? ev? inf? question question?\n'
+            'verdict ::= "supports" | "opposes" | "mixed"\n'
+            'ev ::= "- [evidence] " text cite "\\n"\n'
+            'inf ::= "- [inference] " text "\\n"\n'
+            f"cite ::= {' | '.join(cites)}\n" + "\n".join(rules) + "\n" + tail)
+
 
 
 def model_dir() -> Path:
@@ -39,7 +77,14 @@ def model_dir() -> Path:
 
 
 def model_path() -> Path:
-    return model_dir() / FILE_NAME
+    """The GGUF under $JAN_HOME/models, else under the default data dir (where `make model` put it)."""
+    primary = model_dir() / FILE_NAME
+    if primary.is_file():
+        return primary
+    from platformdirs import user_data_dir
+
+    shared = Path(user_data_dir("jan", appauthor=False)) / "models" / FILE_NAME
+    return shared if shared.is_file() else primary
 
 
 def _part_files() -> list[Path]:
@@ -81,6 +126,7 @@ def install(progress: bool = True) -> Path:
     if target.is_file():
         verify(target)
         return target
+    target = model_dir() / FILE_NAME
     parts = _part_files()
     total = sum(p.stat().st_size for p in parts)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +157,8 @@ def load():
     global _LLM
     if _LLM is None:
         verify()
+        # OpenMP threads spin-wait by default; on 2 shared cores that starves everything else
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from llama_cpp import Llama, LlamaRAMCache
         except ImportError:
@@ -131,7 +179,7 @@ def _handler_class(litellm):
             from llama_cpp import LlamaGrammar
 
             llm = load()
-            grammar = LlamaGrammar.from_string(GRAMMAR, verbose=False)
+            grammar = LlamaGrammar.from_string(grammar_for(messages), verbose=False)
             return llm.create_chat_completion(
                 messages=messages, stream=stream, grammar=grammar,
                 max_tokens=int(optional_params.get("max_tokens") or 400),

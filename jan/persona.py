@@ -65,10 +65,21 @@ class Persona(_Strict):
     def cited_cards(self) -> set[str]:
         return {c for _, t in self.traits() for c in t.provenance}
 
-    def profile(self) -> str:
-        """A compact profile for prompts."""
+    def profile(self, compact: bool = False) -> str:
+        """The profile for prompts; `compact` keeps the first trait of each kind (small local models)."""
         def lst(items: Iterable[Trait]) -> str:
+            items = list(items)[:1] if compact else items
             return "; ".join(t.text for t in items)
+
+        if compact:
+            return "\n".join([
+                f"You are {self.name}: {self.summary}",
+                f"You want: {lst(self.goals)}",
+                f"You dislike: {lst(self.frustrations)}",
+                f"You refuse: {lst(self.channels.refuses) or 'nothing in particular'}",
+                f"You leave when: {lst(self.red_lines)}",
+                f"Voice: {self.voice.tone}",
+            ])
 
         return "\n".join([
             f"You are {self.name}: {self.summary}",

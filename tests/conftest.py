@@ -108,3 +108,14 @@ def tiny_st_model(tmp_path_factory) -> Path:
     from helpers import make_tiny_st_model
 
     return make_tiny_st_model(tmp_path_factory.mktemp("tiny-st") / "model")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly whether the local-model tests ran (they are skipped when the model is not installed)."""
+    ran = [r for r in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+           if "test_local_model.py" in r.nodeid]
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "test_local_model.py" in r.nodeid]
+    if ran:
+        terminalreporter.write_line(f"local model tests: ran {len(ran)} (embedded provider and OpenAI-compatible server)")
+    elif skipped:
+        terminalreporter.write_line("local model tests: skipped (model not installed; run `make model`)")
