@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import safeyaml
-from .errors import JanError, LintError
+from .errors import JanError, LintError, problem_lines
 
 CARD_ID = r"^[a-z0-9][a-z0-9\-]{1,79}$"
 
@@ -78,11 +78,8 @@ def load_cards(folder: Path) -> list[Card]:
             continue
         try:
             card = parse_card(safeyaml.read_text(path), str(path))
-        except LintError as exc:
-            problems.extend(exc.problems)
-            continue
         except JanError as exc:
-            problems.append(str(exc))
+            problems.extend(problem_lines(exc))
             continue
         if card.id in seen:
             problems.append(f"{path}:2: id: duplicate card id {card.id!r} (also in {seen[card.id]})")

@@ -22,3 +22,8 @@ class LintError(JanError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def problem_lines(exc: JanError) -> list[str]:
+    """The user-facing lines of an error: every problem of a LintError, else its one message."""
+    return list(exc.problems) if isinstance(exc, LintError) else [str(exc)]

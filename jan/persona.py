@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import safeyaml
-from .errors import JanError, LintError
+from .errors import JanError, LintError, problem_lines
 
 PERSONA_ID = r"^[a-z][a-z0-9\-]{1,31}$"
 PLACEHOLDER = "TODO"
@@ -121,10 +121,8 @@ def lint_file(path: Path, card_ids: set[str] | None, card_tags: set[str] | None 
     """All problems of one persona file (empty list when it is clean)."""
     try:
         persona, lines = parse_persona(path)
-    except LintError as exc:
-        return list(exc.problems)
     except JanError as exc:
-        return [str(exc)]
+        return problem_lines(exc)
     where = str(path)
     problems = []
     if path.stem != persona.id:
@@ -183,11 +181,8 @@ class Registry:
         for path in persona_files(existing):
             try:
                 persona, lines = parse_persona(path)
-            except LintError as exc:
-                problems.extend(exc.problems)
-                continue
             except JanError as exc:
-                problems.append(str(exc))
+                problems.extend(problem_lines(exc))
                 continue
             if persona.id in self._by_id:
                 problems.append(
