@@ -159,14 +159,20 @@ class Engine:
         shown = evidence if relevant else []
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
-                                          budget=2500 if hosted else 900)
+                                          budget=2500 if hosted else 1100,
+                                          stance=None if hosted else extractive.lean(question, myths))
         text = stream(model, messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                         summary="", model=model)
         critique_mod.parse(text, crit)
         system = messages[0]["content"]
-        critique_mod.scrub_leaks(crit, system.replace(persona.profile(), ""), system)
+        profiles = (persona.profile(), persona.profile(compact=True))
+        instructions = system
+        for prof in profiles:
+            instructions = instructions.replace(prof, "")
+        # a leak of either profile form counts, whichever one this prompt used
+        critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True

@@ -43,9 +43,12 @@ def grammar_for(messages: list[dict]) -> str:
 
     prompt = "\n".join(m.get("content") or "" for m in messages)
     found = _BLOCK.findall(prompt)
-    head = 'root ::= "VERDICT: " verdict "\\n" "SUMMARY: " line "\\n" '
-    tail = ("question ::= \"? \" line \"\\n\"\nline ::= [^\\n]{3,240}\n"
-            "text ::= [^\\[\\n]{3,240}\n")
+    first = '"Ik "' if "Answer in Dutch" in prompt else '"I "' if "Answer in English" in prompt else '("I " | "Ik ")'
+    head = f'root ::= "VERDICT: " verdict "\\n" "SUMMARY: " {first} line "\\n" '
+    # first person, questions that end in '?', and Latin script only (the small model drifts otherwise)
+    tail = ("question ::= \"? \" [^\\n?\\[\\u2E80-\\uFFFF]{3,160} \"?\\n\"\n"
+            "line ::= [^\\n\\u2E80-\\uFFFF]{3,240}\n"
+            "text ::= [^\\[\\n\\u2E80-\\uFFFF]{3,240}\n")
     if not found:
         return (head + 'inf inf? question question?\nverdict ::= "no-evidence"\n'
                 'inf ::= "- [inference] " text "\\n"\n' + tail)
@@ -59,8 +62,10 @@ def grammar_for(messages: list[dict]) -> str:
         cites.append(f'" [{label}: \\"" q{label} "\\"]"')
     if not cites:
         return GRAMMAR
+    hint = re.search(r"^Stance hint: (.+)$", prompt, re.M)
+    allowed = [v for v in ("supports", "opposes", "mixed") if not hint or v in hint.group(1)] or ["mixed"]
     return (head + 'ev ev? ev? inf? question question?\n'
-            'verdict ::= "supports" | "opposes" | "mixed"\n'
+            f"verdict ::= {' | '.join(_lit(v) for v in allowed)}\n"
             'ev ::= "- [evidence] " text cite "\\n"\n'
             'inf ::= "- [inference] " text "\\n"\n'
             f"cite ::= {' | '.join(cites)}\n" + "\n".join(rules) + "\n" + tail)

@@ -343,7 +343,7 @@ def test_prompt_carries_persona_evidence_and_history(shipped):
     assert user.endswith("Question from the team: " + PHONE)
     small, few = prompt.build(persona, PHONE, ev, "nl", [], budget=700)
     assert len(few) < len(included)  # the local-model budget holds fewer items
-    assert "Voorbeeld (Nederlands)" in small[0]["content"]
+    assert "Voorbeeld (Nederlands, over een ander voorstel" in small[0]["content"]
 
 
 # ------------------------------------------------------------------ mini corpus and CLI

@@ -102,8 +102,8 @@ def _offline(monkeypatch):
 def _system_lines(engine) -> list[str]:
     """The instruction lines of a system prompt (the persona profile aside)."""
     persona = engine.registry.get("tester")
-    system = prompt.build(persona, PHONE, [], "en")[0][0]["content"]
-    rest = system.replace(persona.profile(), "")
+    system = prompt.build(persona, PHONE, [], "en", budget=2500)[0][0]["content"]  # as for a hosted model
+    rest = system.replace(persona.profile(), "").replace(persona.profile(compact=True), "")
     return [ln for ln in rest.splitlines() if len(ln.split()) >= 8]
 
 
