@@ -158,6 +158,16 @@ def install(progress: bool = True) -> Path:
 _LLM = None
 
 
+def _close() -> None:
+    global _LLM
+    if _LLM is not None:
+        try:
+            _LLM.close()
+        except Exception:  # already half torn down; nothing left to free
+            pass
+        _LLM = None
+
+
 def load():
     global _LLM
     if _LLM is None:
@@ -169,6 +179,9 @@ def load():
         except ImportError:
             raise JanError("the llama-cpp-python bindings are not installed; run `make model`") from None
         _LLM = Llama(model_path=str(model_path()), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=False)
+        import atexit
+
+        atexit.register(_close)  # free it before interpreter teardown (llama_cpp's __del__ fails late)
         _LLM.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
     return _LLM
 
