@@ -146,13 +146,7 @@ class Store:
         """Drop vectors no committed chunk owns (left by a killed ingest)."""
         col = self.collection
         known = {r[0] for r in self.db.execute("SELECT id FROM chunks")}
-        offset, stale = 0, []
-        while True:
-            got = col.get(limit=5000, offset=offset, include=[])
-            if not got["ids"]:
-                break
-            stale.extend(i for i in got["ids"] if i not in known)
-            offset += len(got["ids"])
+        stale = sorted(self._vector_ids() - known)
         for i in range(0, len(stale), 5000):
             col.delete(ids=stale[i : i + 5000])
         self._set_meta(self._dirty_key, "0")
@@ -161,25 +155,31 @@ class Store:
         """Chunks of the manifest this embedder's collection has no vector for (e.g. after switching)."""
         if self.collection.count() >= self.chunk_count():
             return []
-        have: set[str] = set()
+        have = self._vector_ids()
+        return [c for c in self.chunks() if c.id not in have]
+
+    def _vector_ids(self) -> set[str]:
+        """Every id in this embedder's collection, read in pages."""
+        ids: set[str] = set()
         offset = 0
         while True:
             got = self.collection.get(limit=5000, offset=offset, include=[])
             if not got["ids"]:
-                break
-            have.update(got["ids"])
+                return ids
+            ids.update(got["ids"])
             offset += len(got["ids"])
-        return [c for c in self.chunks() if c.id not in have]
 
-    def sync_vectors(self, progress=None) -> int:
-        """Embed what this embedder's collection lacks; returns how many chunks were embedded."""
-        todo = self.missing_vectors()
-        for i in range(0, len(todo), 256):
-            part = todo[i : i + 256]
+    def _embed_and_write(self, chunks: list[Chunk], progress=None) -> int:
+        for i in range(0, len(chunks), 256):
+            part = chunks[i : i + 256]
             self._write_vectors(part, self.embedder.embed_passages([c.embed_text() for c in part]))
             if progress:
                 progress(len(part))
-        return len(todo)
+        return len(chunks)
+
+    def sync_vectors(self, progress=None) -> int:
+        """Embed what this embedder's collection lacks; returns how many chunks were embedded."""
+        return self._embed_and_write(self.missing_vectors(), progress)
 
     def _write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         col = self.collection
@@ -235,13 +235,7 @@ class Store:
         except Exception:
             pass
         self._collection = None
-        chunks = self.chunks()
-        for i in range(0, len(chunks), 256):
-            part = chunks[i : i + 256]
-            self._write_vectors(part, self.embedder.embed_passages([c.embed_text() for c in part]))
-            if progress:
-                progress(len(part))
-        return len(chunks)
+        return self._embed_and_write(self.chunks(), progress)
 
     # ------------------------------------------------------------ search
     def dense(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
