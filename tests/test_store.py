@@ -254,3 +254,16 @@ def test_collection_of_another_dimension_is_refused(jan_env):
     with pytest.raises(JanError, match=r"holds 16-d vectors.*jan ingest --rebuild"):
         _ = store.collection
     store.close()
+
+
+def test_rebuild_reembeds_every_manifest_chunk(jan_env, tmp_path, capsys):
+    from jan.cli import main
+
+    doc = tmp_path / "r.md"
+    doc.write_text("# Bellen\n\nDe klant wil bellen als de verbinding wegvalt.\n", encoding="utf-8")
+    assert main(["ingest", str(doc), "--tag", "docs"]) == 0
+    assert main(["ingest", "--rebuild"]) == 0
+    assert "rebuilt vectors for" in capsys.readouterr().out
+    store = Store(load_settings())
+    assert store.collection.count() == store.chunk_count() > 0
+    assert store.missing_vectors() == []
