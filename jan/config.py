@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -98,6 +97,8 @@ def config_path(env: dict[str, str] | None = None) -> Path:
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
+    import tomllib  # only when there is a config file: keeps the TUI's first frame fast
+
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -16,13 +16,14 @@ from textual.widgets import Footer, Header, Static
 
 from ..errors import JanError
 from .meeting import MEETING_BINDINGS, MeetingMixin
-from .render import critique_text, evidence_text
-from .screens import EvidenceScreen, HelpScreen, PersonaPicker
 from .widgets import EvidencePanel, QuestionInput, ThreadMessage
 
 PROJECTOR = Theme(name="projector", primary="#ffff00", secondary="#00ffff", accent="#ff8800", foreground="#ffffff",
                   background="#000000", surface="#000000", panel="#111111", success="#00ff00", error="#ff3333",
                   warning="#ffff00", dark=True)
+
+
+WELCOME = "Type a question or a proposal and press Enter. F1 shows every key."
 
 
 class JanApp(MeetingMixin, App):
@@ -31,11 +32,11 @@ class JanApp(MeetingMixin, App):
     BINDINGS = [
         Binding("f1", "help", "help"),
         Binding("f2", "persona", "persona"),
-        Binding("f4", "next_evidence", "next evidence"),
-        Binding("f6", "open_evidence", "open evidence"),
+        Binding("f4", "next_evidence", "next E#"),
+        Binding("f6", "open_evidence", "open E#"),
         Binding("f3", "projector", "projector"),
-        Binding("f5", "copy", "copy answer"),
-        Binding("ctrl+l", "clear", "clear"),
+        Binding("f5", "copy", "copy answer", show=False),
+        Binding("ctrl+l", "clear", "clear", show=False),
         Binding("escape", "cancel", "cancel", show=False),
         Binding("ctrl+q", "quit", "quit"),
         *MEETING_BINDINGS,
@@ -57,7 +58,8 @@ class JanApp(MeetingMixin, App):
         yield Header()
         yield Static(Text(f"Persona: {self.persona_id} · loading…"), id="persona-bar", markup=False)
         with Horizontal(id="main"):
-            yield VerticalScroll(id="thread")
+            # the welcome line is composed, not mounted later: one layout pass for the first frame
+            yield VerticalScroll(ThreadMessage(WELCOME, "system"), id="thread")
             yield EvidencePanel(id="evidence")
         yield Static("", id="status", markup=False)
         yield QuestionInput(placeholder="Ask, e.g.: What would Jan think of removing the phone number from the website?",
@@ -71,7 +73,6 @@ class JanApp(MeetingMixin, App):
         elif self.settings.theme == "light":
             self.theme = "textual-light"
         self.query_one("#question").focus()
-        self.add_message("Type a question or a proposal and press Enter. F1 shows every key.", "system")
         # heavy imports (chromadb, the embedder) start only after the first frame is on screen
         self.call_after_refresh(lambda: self.set_timer(0.05, self.load_engine))
 
@@ -172,6 +173,8 @@ class JanApp(MeetingMixin, App):
         self.set_status(f"found {len(evidence)} evidence items · generating with {self.engine.model()} (Esc cancels)…")
 
     def answer_done(self, answer: ThreadMessage, crit) -> None:
+        from .render import critique_text
+
         name = self.engine.registry.get(crit.persona).name
         answer.update(critique_text(crit, name))
         answer.raw = self.last_markdown
@@ -197,6 +200,8 @@ class JanApp(MeetingMixin, App):
 
     # ------------------------------------------------------------ actions
     def action_help(self) -> None:
+        from .screens import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_persona(self) -> None:
@@ -211,6 +216,8 @@ class JanApp(MeetingMixin, App):
                 self.add_message(Text(f"— now speaking: {p.name} ({p.id}) — {p.summary}"), "system")
                 self.update_persona_bar()
 
+        from .screens import PersonaPicker
+
         self.push_screen(PersonaPicker(self.engine.registry.all(), self.persona_id), chosen)
 
     def action_next_evidence(self) -> None:
@@ -221,6 +228,9 @@ class JanApp(MeetingMixin, App):
         self.query_one(EvidencePanel).action_open()
 
     def on_evidence_panel_open(self, event: EvidencePanel.Open) -> None:
+        from .render import evidence_text
+        from .screens import EvidenceScreen
+
         self.push_screen(EvidenceScreen(evidence_text(event.evidence, event.quotes, full=True)))
 
     def action_projector(self) -> None:

@@ -10,68 +10,16 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from ..errors import JanError
 
-
-class MeetingPicker(ModalScreen[int]):
-    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
-
-    def __init__(self, meetings, current: int | None):
-        super().__init__()
-        self.meetings = meetings
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        opts = [Option(Text("+ start a new meeting"), id="new")]
-        for m, n in self.meetings:
-            label = Text(f"{m.title}", style="bold")
-            label.append(f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · {n} answers",
-                         style="dim")
-            opts.append(Option(label, id=str(m.id)))
-        yield OptionList(*opts, id="meeting-list")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(0 if event.option.id == "new" else int(event.option.id))
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
-
-
-class NoteScreen(ModalScreen[str]):
-    """Ask for the note of a decision; 'action: …' records an action instead."""
-
-    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text("Decision on the last answer (start with 'action:' for an action). Enter saves, Esc cancels."),
-                     id="note-label", markup=False)
-        yield Input(placeholder="e.g. Keep the phone number; investigate why people call", id="note")
-
-    def on_mount(self) -> None:
-        self.query_one("#note", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # the note is not a question for the persona
-        self.dismiss(event.value.strip() or None)
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
-
-
+# The footer shows only F10 of these (it must fit 100 columns); F1 lists them all.
 MEETING_BINDINGS = [
-    Binding("f7", "meetings", "meetings"),
-    Binding("f8", "decide", "decision"),
-    Binding("f9", "panel", "panel"),
-    Binding("f10", "export", "export + brief"),
+    Binding("f7", "meetings", "meetings", show=False),
+    Binding("f8", "decide", "decision", show=False),
+    Binding("f9", "panel", "panel", show=False),
+    Binding("f10", "export", "brief"),
 ]
 
 
@@ -110,6 +58,8 @@ class MeetingMixin:
         except JanError as exc:
             self.add_message(f"⚠ {exc}", "error")
             return
+        from .screens import MeetingPicker
+
         self.push_screen(MeetingPicker(items, self.meeting_id), self.open_meeting)
 
     def open_meeting(self, meeting_id: int | None) -> None:
@@ -157,6 +107,8 @@ class MeetingMixin:
                 self.add_message(f"⚠ {exc}", "error")
                 return
             self.add_message(Text(f"✔ {d.kind}: {d.note}"), "system")
+
+        from .screens import NoteScreen
 
         self.push_screen(NoteScreen(), done)
 

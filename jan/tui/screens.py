@@ -1,13 +1,17 @@
-"""Modal screens: help, persona picker, full evidence text."""
+"""Modal screens: help, persona picker, full evidence text, meeting picker, decision note.
+
+Imported on first use, so the first frame does not wait for them."""
 
 from __future__ import annotations
+
+import time
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 HELP = [
@@ -83,3 +87,51 @@ class EvidenceScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="evidence-full"):
             yield Static(self.text, markup=False)
+
+
+class MeetingPicker(ModalScreen[int]):
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    def __init__(self, meetings, current: int | None):
+        super().__init__()
+        self.meetings = meetings
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        opts = [Option(Text("+ start a new meeting"), id="new")]
+        for m, n in self.meetings:
+            label = Text(f"{m.title}", style="bold")
+            label.append(f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · {n} answers",
+                         style="dim")
+            opts.append(Option(label, id=str(m.id)))
+        yield OptionList(*opts, id="meeting-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(0 if event.option.id == "new" else int(event.option.id))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str]):
+    """Ask for the note of a decision; 'action: …' records an action instead."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Decision on the last answer (start with 'action:' for an action). Enter saves, Esc cancels."),
+                     id="note-label", markup=False)
+        yield Input(placeholder="e.g. Keep the phone number; investigate why people call", id="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # the note is not a question for the persona
+        self.dismiss(event.value.strip() or None)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from ..types import Evidence
-from .render import evidence_text
+if TYPE_CHECKING:
+    from ..types import Evidence
+
 
 
 class QuestionInput(Input):
@@ -76,6 +79,8 @@ class EvidencePanel(VerticalScroll):
         self.selected = -1
 
     def show(self, items: list[Evidence], quotes: dict[str, list[str]] | None = None) -> None:
+        from .render import evidence_text
+
         self.items = list(items)
         self.quotes = quotes or {}
         self.selected = -1

@@ -7,7 +7,7 @@ from pathlib import Path
 from jan.config import load_settings
 from jan.session import MeetingStore
 from jan.tui.app import make_app
-from jan.tui.meeting import MeetingPicker, NoteScreen
+from jan.tui.screens import MeetingPicker, NoteScreen
 
 
 async def _wait(pilot, cond, steps: int = 600):
