@@ -340,10 +340,14 @@ def test_prompt_carries_persona_evidence_and_history(shipped):
     assert persona.profile() in system and "Answer in English" in system
     assert included and [e.label for e in included] == [e.label for e in ev[: len(included)]]
     assert "Earlier question: " + PHONE in user and "Your earlier answer: I would leave." in user
-    assert user.endswith("Question from the team: " + PHONE)
+    assert "Question from the team: " + PHONE + "\n" in user
+    assert user.endswith("never about Jan.)")  # the team asks the persona itself, not about it
     small, few = prompt.build(persona, PHONE, ev, "nl", [], budget=700)
     assert len(few) < len(included)  # the local-model budget holds fewer items
-    assert "Voorbeeld (Nederlands, over een ander voorstel" in small[0]["content"]
+    # the Dutch example goes to hosted models only: the small local model copied it word for word
+    assert "Voorbeeld (Nederlands, over een ander voorstel" not in small[0]["content"]
+    hosted_nl, _ = prompt.build(persona, PHONE, ev, "nl", [], budget=2500)
+    assert "Voorbeeld (Nederlands, over een ander voorstel" in hosted_nl[0]["content"]
 
 
 # ------------------------------------------------------------------ mini corpus and CLI

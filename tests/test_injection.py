@@ -245,7 +245,9 @@ def test_prompt_fences_every_item_with_a_fresh_nonce(inj):
         outside = re.sub(rf"<<evidence-{nonce}>>.*?<</evidence-{nonce}>>", "", user, flags=re.S)
         assert "00000000" not in outside and CANARY not in outside.replace(q, "")
         assert not CONTROL.search(system + user)
-        assert user.rstrip().endswith(f"Question from the team: {q}")
+        # the question comes after every evidence item; only the fixed first-person reminder follows it
+        assert user.endswith(f"Question from the team: {q}\n(The team is asking you: answer as {persona.name} "
+                             f"yourself, saying I, never about {persona.name}.)")
     assert len(nonces) == len(QUESTIONS)
 
 
