@@ -224,6 +224,10 @@ class JanApp(MeetingMixin, App):
         panel = self.query_one(EvidencePanel)
         panel.action_move(1)
 
+    def action_show_evidence(self, label: str) -> None:
+        """Select [E#] in the evidence panel (a click on a citation in an answer)."""
+        self.query_one(EvidencePanel).select_label(label)
+
     def action_open_evidence(self) -> None:
         self.query_one(EvidencePanel).action_open()
 

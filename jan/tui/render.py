@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.style import Style
 from rich.text import Text
 
 from ..textclean import normalize_for_match, strip_controls
@@ -25,7 +28,11 @@ def critique_text(c: Critique, persona_name: str) -> Text:
             t.append(strip_controls(p.text), style="italic")
         for cite in p.citations:
             mark = "✓" if cite.verified else "✗"
-            t.append(f" [{cite.evidence_id} {mark}]", style="green" if cite.verified else "red")
+            # a click on [E#] selects that item in the evidence panel (keyboard: F4, or 1-9 in the panel)
+            label = cite.evidence_id if re.fullmatch(r"E\d{1,2}", cite.evidence_id) else ""
+            style = Style(color="green" if cite.verified else "red",
+                          meta={"@click": f"app.show_evidence('{label}')"} if label else None)
+            t.append(f" [{cite.evidence_id} {mark}]", style=style)
     if c.myths:
         t.append("\n\nMyths this rests on:", style="bold magenta")
         for m in c.myths:

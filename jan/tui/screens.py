@@ -19,6 +19,7 @@ HELP = [
     ("↑ / ↓", "previous / next question you typed"),
     ("F2", "switch persona"),
     ("F4", "select the next evidence item ([E1], [E2] …)"),
+    ("Tab, then 1-9", "in the evidence panel: jump to [E1] … [E9] (or click a citation in an answer)"),
     ("F6 (or o in the evidence panel)", "open the selected evidence in full"),
     ("F3", "projector theme (high contrast) on/off"),
     ("F7", "meetings: reopen a past meeting or start a new one"),

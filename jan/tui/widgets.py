@@ -63,7 +63,8 @@ class EvidencePanel(VerticalScroll):
     """The retrieved items of the selected answer; filled as soon as retrieval finishes."""
 
     BINDINGS = [Binding("down,j", "move(1)", "next", show=False), Binding("up,k", "move(-1)", "previous", show=False),
-                Binding("o,enter", "open", "open evidence")]
+                Binding("o,enter", "open", "open evidence"),
+                *(Binding(str(n), f"pick('E{n}')", f"E{n}", show=False) for n in range(1, 10))]
     can_focus = True
 
     class Open(Message):
@@ -106,6 +107,9 @@ class EvidencePanel(VerticalScroll):
         for i, e in enumerate(self.items):
             if e.label == label:
                 self.select(i)
+
+    def action_pick(self, label: str) -> None:
+        self.select_label(label)
 
     def action_move(self, step: int) -> None:
         self.select(self.selected + step if self.selected >= 0 else 0)

@@ -137,3 +137,34 @@ async def test_timeout_notice_and_markup_in_evidence_render_literally(jan_env, t
         assert "\x1b" not in odd[0].chunk.text
         rendered = [str(w.render()) for w in panel.query(".ev")]
         assert any("[bold red]kept[/]" in r for r in rendered)
+
+
+async def test_citation_click_and_digit_keys_select_evidence(app):
+    """[E#] in an answer is clickable, and 1-9 in the evidence panel jump to that item."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, "Should we remove the phone number from the website because of complaints?")
+        panel = app.query_one(EvidencePanel)
+        assert len(panel.items) >= 2
+        panel.focus()
+        await pilot.press("2")
+        assert panel.selected == 1 and panel.query(".ev")[1].has_class("selected")
+        await pilot.press("1")
+        assert panel.selected == 0
+        # find a citation on screen by its click action, and click it
+        width, height = app.size
+        spot = None
+        for y in range(height):
+            for x in range(width):
+                meta = app.screen.get_style_at(x, y).meta
+                if str(meta.get("@click", "")).startswith("app.show_evidence("):
+                    spot = (x, y, meta["@click"])
+                    break
+            if spot:
+                break
+        assert spot, "no clickable citation on screen"
+        label = spot[2].split("'")[1]
+        panel.select(len(panel.items) - 1 if label == "E1" else 0)
+        await pilot.click(offset=(spot[0], spot[1]))
+        await pilot.pause()
+        assert panel.items[panel.selected].label == label
