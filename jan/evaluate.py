@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .errors import JanError
@@ -101,6 +102,7 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             bump(lang, "verified", verified)
             bump(lang, "citations", total)
             refused = crit.verdict == "no-evidence"
+            bump(lang, "voice_ok", int(in_voice(crit.summary, engine.registry.get(row["persona"]).name)))
             bump(lang, "in_scope" if row["in_scope"] else "off")
             bump(lang, ("refused" if row["in_scope"] else "abstained"), int(refused))
             if row.get("pushback"):
@@ -127,9 +129,20 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             "in_scope": c.get("in_scope", 0),
             "stance_flips": _ratio(c.get("flips", 0), c.get("pushback", 0)),
             "pushback": c.get("pushback", 0),
+            "first_person": _ratio(c.get("voice_ok", 0), c.get("in_scope", 0) + c.get("off", 0)),
             "errors": c.get("errors", 0),
         }
     return result
+
+
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|ik|mij|mijn|me)\b", re.I)
+
+
+def in_voice(summary: str, name: str) -> bool:
+    """The persona speaks as itself: a first-person word, and no talk about itself by name ('Jan would')."""
+    about_self = re.search(rf"\b{re.escape(name.split()[0])}\b\s+(would|will|thinks|think|wants|zou|vindt|denkt|wil)\b",
+                           summary, re.I)
+    return bool(_FIRST_PERSON.search(summary)) and not about_self
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -143,10 +156,11 @@ def format_answers(result: dict) -> str:
     lines = [f"{result['file']}: {result['lines']} lines, model {result['model']}"]
     lines += [f"note: {s}" for s in result["skipped"]]
     lines.append(f"{'group':<6} {'answered':>8}  {'citations ok':>13}  {'abstain (off)':>13}  "
-                 f"{'false refusal':>13}  {'stance flips':>13}  {'errors':>6}")
+                 f"{'false refusal':>13}  {'stance flips':>13}  {'first person':>13}  {'errors':>6}")
     for name, g in result["groups"].items():
         lines.append(f"{name:<6} {g['answered']:>8}  {cell(g['citation_validity'], g['citations']):>13}  "
                      f"{cell(g['abstention'], g['off_evidence']):>13}  {cell(g['false_refusal'], g['in_scope']):>13}  "
-                     f"{cell(g['stance_flips'], g['pushback']):>13}  {g['errors']:>6}")
+                     f"{cell(g['stance_flips'], g['pushback']):>13}  {cell(g['first_person'], g['answered']):>13}  "
+                     f"{g['errors']:>6}")
     lines += [f"error: {e}" for e in result["errors"]]
     return "\n".join(lines)

@@ -49,6 +49,7 @@ def test_eval_answers_extractive(jan_env, eval_file):
     assert g["abstention"] == 1.0
     assert g["false_refusal"] == 0.0
     assert g["stance_flips"] == 0.0
+    assert g["first_person"] == 1.0  # the templates speak as the persona
     assert result["groups"]["nl"]["abstention"] is None  # no off-evidence Dutch line in this file
     table = format_answers(result)
     assert "note: persona 'ghost' not found" in table
@@ -99,3 +100,23 @@ def test_cli_eval_answers_missing_file(jan_env, tmp_path, capsys):
     assert main(["eval", "answers", str(tmp_path / "nope.jsonl")]) != 0
     err = capsys.readouterr().err
     assert err.strip().endswith("nope.jsonl: file not found") and err.count("\n") == 1
+
+
+def test_first_person_metric_counts_an_answer_about_the_persona(jan_env, eval_file):
+    third = ('VERDICT: opposes\nSUMMARY: Test would think this is a bad idea for the customers.\n'
+             '- [inference] The customers would call more.\n')
+    g = eval_answers(Engine(load_settings(), extra={"mock_response": third}), eval_file, "openai/gpt-4o-mini")
+    assert g["groups"]["all"]["first_person"] == 0.0
+
+
+@pytest.mark.parametrize("summary, ok", [
+    ("I would leave if I could not call you.", True),
+    ("Ik wil iemand aan de lijn.", True),
+    ("Jan would oppose this.", False),
+    ("I think Jan would oppose this.", False),
+    ("Customers leave.", False),
+])
+def test_in_voice(summary, ok):
+    from jan.evaluate import in_voice
+
+    assert in_voice(summary, "Jan") is ok
