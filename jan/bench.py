@@ -174,7 +174,17 @@ def run(settings) -> dict:
     if seeds.is_dir():
         result["ingest"] = ingest_throughput(settings, seeds)
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["local_model"] = local_model()
     return result
+
+
+def local_model() -> dict:
+    """The local-model figures, from a process of their own (its peak memory is the model's)."""
+    out = subprocess.run([sys.executable, "-m", "jan.bench_model"], capture_output=True, text=True, timeout=1200)
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if out.returncode or not lines:
+        return {"error": (out.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(lines[-1])
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ from .lang import detect
 from .types import Critique, Evidence
 
 MAX_QUESTION = 2000
+LOCAL_BUDGET = 760  # prompt tokens for the embedded model: prefill (~90-110 tok/s) is most of its first-token time
 # Relevance gate, calibrated on tests/data/answers_eval.jsonl (in-scope vs off-evidence questions):
 # the best dense cosine alone is compressed and language-biased, so a weaker dense match must be backed by
 # lexical overlap with the built-in cards (BM25 score of the best card).
@@ -159,7 +160,7 @@ class Engine:
         shown = evidence if relevant else []
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
-                                          budget=2500 if hosted else 1100,
+                                          budget=2500 if hosted else LOCAL_BUDGET,
                                           stance=None if hosted else extractive.lean(question, myths))
         text = stream(model, messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
