@@ -57,19 +57,25 @@ def parse(text: str, critique: Critique) -> Critique:
 
 
 def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    words = normalize_for_match(text).split()
+    words = re.findall(r"\w+", normalize_for_match(text))  # punctuation does not hide a repeat
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def scrub_leaks(critique: Critique, instructions: str, system: str = "") -> int:
-    """Drop answer parts that repeat the prompt: 8+ words in a row of the instructions, 16+ of the whole
-    system prompt (persona profile included), or the evidence markers. Returns how many parts were dropped."""
-    tests = [(_shingles(instructions, 8), 8), (_shingles(system, 16), 16)]
+    """Drop answer parts that repeat the prompt: 8+ words in a row of the instructions, 16+ words in a row
+    from each of two or more lines of the whole system prompt (a recital of the profile), or the evidence
+    markers. One profile line said again is the persona speaking in its own words ("I want a real person
+    on the line") and stays. Returns how many parts were dropped."""
+    instr = _shingles(instructions, 8)
+    per_line = [g for g in (_shingles(line, 16) for line in system.splitlines()) if g]
 
     def leaks(text: str) -> bool:
         if "<<evidence-" in text or "<</evidence-" in text:
             return True
-        return any(grams and _shingles(text, n) & grams for grams, n in tests)
+        if instr and _shingles(text, 8) & instr:
+            return True
+        grams = _shingles(text, 16)
+        return sum(1 for line in per_line if grams & line) >= 2
 
     before = len(critique.points) + len(critique.questions_back)
     critique.points = [p for p in critique.points if not leaks(" ".join([p.text, *(c.quote for c in p.citations)]))]

@@ -177,8 +177,8 @@ class Engine:
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
-        if not crit.summary:
-            crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])["no-evidence"]
+        if not crit.summary:  # none given, or it was dropped: a plain sentence that matches the verdict
+            crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])[crit.verdict].format(line="").strip()
         return crit
 
     def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:

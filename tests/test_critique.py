@@ -224,3 +224,31 @@ def test_to_markdown_marks_verified_and_unverified():
     assert "- [E1] cf-boardroom-phone-number — paragraph 1" in md
     assert "Why do customers like me call you" in md
     assert "_note: 1 citation(s) could not be verified" in md
+
+
+PROFILE = ("You are Jan: a telecom customer who wants a real person on the line when the internet drops\n"
+           "You want: I want a real person on the line when my internet drops and someone who actually fixes it\n"
+           "You dislike: I hate hunting through the website for a phone number that has been hidden from me\n"
+           "You leave when: there is no way left to get a person on the phone because you took the number away")
+INSTRUCTIONS = "Only use facts from the evidence items; everything else is your own view and must be marked [inference]."
+
+
+def test_scrub_keeps_one_trait_in_the_personas_words_and_drops_a_recital():
+    from jan.critique import scrub_leaks
+
+    crit = critique()
+    crit.verdict = "opposes"
+    crit.summary = "I want a real person on the line when my internet drops and someone who actually fixes it, so no."
+    crit.points = [
+        Point("I hate hunting through the website for a phone number that has been hidden from me.", "inference"),
+        Point("I want a real person on the line when my internet drops and someone who actually fixes it. "
+              "I hate hunting through the website for a phone number that has been hidden from me.", "inference"),
+        Point("Only use facts from the evidence items; everything else is your own view.", "inference"),
+    ]
+    crit.questions_back = ["Why is the number hidden?"]
+    dropped = scrub_leaks(crit, INSTRUCTIONS, INSTRUCTIONS + "\n" + PROFILE)
+    assert dropped == 2  # the two-trait recital and the instruction echo
+    assert crit.summary.startswith("I want a real person")  # one trait, said as the persona: kept
+    assert [p.text[:20] for p in crit.points] == ["I hate hunting throu"]
+    assert crit.questions_back == ["Why is the number hidden?"]
+    assert any("repeated the instructions" in n for n in crit.notes)
