@@ -36,6 +36,19 @@ def _litellm():
     return litellm
 
 
+def prepare(model: str) -> None:
+    """Import litellm (≈1.5 s of GIL-bound import) and, for the embedded model, load it: done in the
+    background when the app starts, so the first question does not pay for it."""
+    if model == "none":
+        return
+    _litellm()
+    if model.startswith("local/"):
+        from .localmodel import available, load
+
+        if available():
+            load()
+
+
 def _explain(exc: Exception, model: str, partial: str) -> GenerationError:
     err = _classify(exc, model, partial)
     if partial:  # the stream started and then broke: say so, keep what arrived
@@ -86,8 +99,9 @@ def stream(model: str, messages: list[dict], *, timeout: float, on_token: Callab
     """Stream a completion; returns the full text. Raises GenerationError (with .partial) on failure."""
     litellm = _litellm()
     partial: list[str] = []
+    # the embedded model answers greedily (reproducible; the grammar keeps it on track); hosted ones at 0.2
     kwargs = dict(model=model, messages=messages, stream=True, timeout=timeout, max_tokens=max_tokens,
-                  temperature=0.2, num_retries=2)
+                  temperature=0.0 if model.startswith("local/") else 0.2, num_retries=2)
     if api_base:
         kwargs["api_base"] = api_base
     kwargs.update(extra)

@@ -10,6 +10,7 @@ import importlib.util
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 
 from .errors import JanError
@@ -170,6 +171,8 @@ def install(progress: bool = True) -> Path:
 
 
 _LLM = None
+_LOAD_LOCK = threading.Lock()
+_LOG_CB = None
 
 
 def _close() -> None:
@@ -182,9 +185,29 @@ def _close() -> None:
         _LLM = None
 
 
+def _quiet_llama_logs() -> None:
+    """Drop llama.cpp's C-level log lines with a no-op callback. `verbose=False` would instead point the
+    process's stdout/stderr file descriptors at /dev/null while the model loads — from a worker thread
+    that blanks the running app's screen, and two overlapping loads can leave them there."""
+    global _LOG_CB
+    import ctypes
+
+    import llama_cpp
+
+    if _LOG_CB is None:
+        @llama_cpp.llama_log_callback
+        def _drop(level, text, user_data):  # noqa: ARG001
+            return None
+
+        _LOG_CB = _drop  # keep a reference: the C side calls it later
+    llama_cpp.llama_log_set(_LOG_CB, ctypes.c_void_p(0))
+
+
 def load():
     global _LLM
-    if _LLM is None:
+    with _LOAD_LOCK:  # the app preloads in the background while a question may already need it
+        if _LLM is not None:
+            return _LLM
         verify()
         # OpenMP threads spin-wait by default; on 2 shared cores that starves everything else
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -192,11 +215,18 @@ def load():
             from llama_cpp import Llama, LlamaRAMCache
         except ImportError:
             raise JanError("the llama-cpp-python bindings are not installed; run `make model`") from None
-        _LLM = Llama(model_path=str(model_path()), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=False)
+        import contextlib
+        import io
+
+        _quiet_llama_logs()
+        with contextlib.redirect_stderr(io.StringIO()):  # its Python-level load messages
+            llm = Llama(model_path=str(model_path()), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=True)
+        llm.verbose = False  # no per-call prints from here on
         import atexit
 
         atexit.register(_close)  # free it before interpreter teardown (llama_cpp's __del__ fails late)
-        _LLM.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
+        llm.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
+        _LLM = llm
     return _LLM
 
 

@@ -52,6 +52,7 @@ class JanApp(MeetingMixin, App):
         self.busy = False
         self.cancelled = False
         self.last_markdown = ""
+        self.prepared = False  # litellm and the local model loaded (or nothing to load)
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -95,6 +96,14 @@ class JanApp(MeetingMixin, App):
         except JanError as exc:
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
             self.call_from_thread(self.set_status, "not ready")
+            return
+        from ..generate import prepare
+
+        try:  # litellm and the local model, loaded while the first question is being typed
+            prepare(engine.model())
+        except JanError as exc:  # e.g. a truncated model file: said now, and again when a question needs it
+            self.call_from_thread(self.add_message, f"⚠ {exc}", "error")
+        self.prepared = True
 
     def engine_ready(self) -> None:
         self.update_persona_bar()
@@ -153,7 +162,7 @@ class JanApp(MeetingMixin, App):
             engine = self.get_engine()
             crit = engine.ask(
                 question, self.persona_id, history=self.history,
-                on_evidence=lambda ev: self.call_from_thread(self.evidence_found, ev),
+                on_evidence=self._show_evidence_then_go_on,
                 on_token=lambda tok: self.call_from_thread(answer.stream, tok),
                 cancel=lambda: self.cancelled,
             )
@@ -167,6 +176,14 @@ class JanApp(MeetingMixin, App):
         self.save_answer(crit)
         self.last_markdown = to_markdown(crit)
         self.call_from_thread(self.answer_done, answer, crit)
+
+    def _show_evidence_then_go_on(self, evidence) -> None:
+        """Worker side: fill the panel and wait (≤ 1 s) until it is on screen. Generation keeps both cores
+        busy, so started first it would hold back the frame that shows the evidence."""
+        painted = threading.Event()
+        self.call_from_thread(self.evidence_found, evidence)
+        self.call_from_thread(self.call_after_refresh, painted.set)
+        painted.wait(1.0)
 
     def evidence_found(self, evidence) -> None:
         self.query_one(EvidencePanel).show(evidence)
