@@ -66,10 +66,8 @@ def write_card(folder: Path, cid: str, *, kind: str = "research", title: str = "
     return path
 
 
-@pytest.fixture
-def mini_corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
+def write_mini_corpus(folder: Path) -> Path:
+    """The two test cards every test persona's provenance points at: t-phone (research), t-price (myth)."""
     write_card(folder, "t-phone", title="Boards wanted the phone number off the website",
                tags="phone, complaints",
                body="Two boards wanted to remove the phone number from the website because of too many complaints.")
@@ -77,6 +75,13 @@ def mini_corpus(tmp_path: Path) -> Path:
                body="**Myth:** Customers only care about the lowest price.\n\n**What the research says instead:** "
                     "Experience matters as much as price for loyalty.")
     return folder
+
+
+@pytest.fixture
+def mini_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    return write_mini_corpus(folder)
 
 
 @pytest.fixture

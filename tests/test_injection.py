@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from conftest import PERSONA, write_card
+from conftest import PERSONA, write_mini_corpus
 from engine_helpers import block_network, with_model
 
 from jan import prompt
@@ -72,11 +72,7 @@ def inj(tmp_path_factory):
     corpus, personas, docs, home = (root / n for n in ("corpus", "personas", "docs", "home"))
     for d in (corpus, personas, docs, home):
         d.mkdir()
-    write_card(corpus, "t-phone", title="Boards wanted the phone number off the website", tags="phone, complaints",
-               body="Two boards wanted to remove the phone number from the website because of too many complaints.")
-    write_card(corpus, "t-price", kind="myth", title="Customers only care about price", tags="price",
-               body="**Myth:** Customers only care about the lowest price.\n\n**What the research says instead:** "
-                    "Experience matters as much as price for loyalty.")
+    write_mini_corpus(corpus)
     (personas / "tester.yaml").write_text(PERSONA.format(pid="tester"), encoding="utf-8")
     for name, text in DOCS.items():
         (docs / name).write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_card
+from conftest import write_mini_corpus
 from helpers import run_jan, search_json
 
 from jan.config import load_settings
@@ -39,11 +39,7 @@ def dutch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("retrieval")
     corpus = tmp / "corpus"
     corpus.mkdir()
-    write_card(corpus, "t-phone", title="Boards wanted the phone number off the website", tags="phone, complaints",
-               body="Two boards wanted to remove the phone number from the website because of too many complaints.")
-    write_card(corpus, "t-price", kind="myth", title="Customers only care about price", tags="price",
-               body="**Myth:** Customers only care about the lowest price.\n\n**What the research says instead:** "
-                    "Experience matters as much as price for loyalty.")
+    write_mini_corpus(corpus)
     folder = tmp / "nl"
     folder.mkdir()
     for name, text in PARAGRAPHS.items():
