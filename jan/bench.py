@@ -37,6 +37,10 @@ Timed(*args).run(headless=True, size=(120, 36))
 '''
 
 
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(0.95 * len(values)) - 1]
+
+
 def first_paint(which: str, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
@@ -74,9 +78,9 @@ def search_latency(settings) -> dict:
         np.argsort(-(vecs @ qv))[:6]
         scan.append(time.perf_counter() - t)
     return {"chunks": len(chunks), "search_p50_s": round(statistics.median(lat), 4),
-            "search_p95_s": round(sorted(lat)[int(0.95 * len(lat)) - 1], 4),
-            "scan_plus_encode_p95_s": round(sorted(scan)[int(0.95 * len(scan)) - 1], 4),
-            "ratio_p95_vs_scan": round(sorted(lat)[int(0.95 * len(lat)) - 1] / sorted(scan)[int(0.95 * len(scan)) - 1], 2),
+            "search_p95_s": round(_p95(lat), 4),
+            "scan_plus_encode_p95_s": round(_p95(scan), 4),
+            "ratio_p95_vs_scan": round(_p95(lat) / _p95(scan), 2),
             "raw_embed_passages_per_s": round(raw, 1)}
 
 
@@ -145,13 +149,13 @@ def scaling(sizes=(1000, 10000, 100000), dim: int = 384, queries: int = 20) -> d
                 col.query(query_embeddings=[q.tolist()], n_results=30, where={"tag": {"$in": ["b"]}},
                           include=["distances"])
                 filtered.append(time.perf_counter() - t)
-            p95 = sorted(lat)[int(0.95 * len(lat)) - 1]
-            s95 = sorted(scan)[int(0.95 * len(scan)) - 1]
+            p95 = _p95(lat)
+            s95 = _p95(scan)
             # one search = one query encode + the index search; the floor = the same encode + a flat scan
             out[str(n)] = {"p50_s": round(statistics.median(lat), 4), "p95_s": round(p95, 4),
                            "scan_p95_s": round(s95, 4), "ratio_index_vs_scan": round(p95 / s95, 2),
                            "ratio_p95_vs_scan_plus_encode": round((p95 + encode) / (s95 + encode), 2),
-                           "goal_ratio": 2.0, "narrow_tag_filter_p95_s": round(sorted(filtered)[int(0.95 * len(filtered)) - 1], 4)}
+                           "goal_ratio": 2.0, "narrow_tag_filter_p95_s": round(_p95(filtered), 4)}
             client.delete_collection(f"bench-{n}")
     return out
 

@@ -119,8 +119,9 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
                     "skipped": [f"persona {p!r} not found; its lines were skipped" for p in skipped],
                     "errors": errors, "groups": {}}
     for name, c in sorted(groups.items(), key=lambda kv: (kv[0] != "all", kv[0])):
+        answered = c.get("in_scope", 0) + c.get("off", 0)
         result["groups"][name] = {
-            "answered": c.get("in_scope", 0) + c.get("off", 0),
+            "answered": answered,
             "citation_validity": _ratio(c.get("verified", 0), c.get("citations", 0)),
             "citations": c.get("citations", 0),
             "abstention": _ratio(c.get("abstained", 0), c.get("off", 0)),
@@ -129,7 +130,7 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             "in_scope": c.get("in_scope", 0),
             "stance_flips": _ratio(c.get("flips", 0), c.get("pushback", 0)),
             "pushback": c.get("pushback", 0),
-            "first_person": _ratio(c.get("voice_ok", 0), c.get("in_scope", 0) + c.get("off", 0)),
+            "first_person": _ratio(c.get("voice_ok", 0), answered),
             "errors": c.get("errors", 0),
         }
     return result

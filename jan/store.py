@@ -246,11 +246,11 @@ class Store:
         """Nearest chunks (cosine). A `where` filter makes Chroma filter before its index search, measured
         ~15x slower at 10k chunks; so a filter that keeps most chunks is applied after an over-fetch
         instead, and a filter that keeps every chunk is dropped."""
-        total = self.chunk_count()
+        counts = self.tag_counts()
+        total = sum(counts.values())
         if total == 0:
             return []
         q = [np.asarray(query_vec, dtype=np.float32).tolist()]
-        counts = self.tag_counts()
         wanted = set(tags or ()) & set(counts) if tags else set(counts)
         if not wanted:
             return []

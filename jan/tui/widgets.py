@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..types import Evidence
 
 
-
 class QuestionInput(Input):
     """An input that remembers what was asked (up/down)."""
 
