@@ -91,7 +91,7 @@ class JanApp(MeetingMixin, App):
         try:
             self.call_from_thread(self.set_status, "loading personas and evidence…")
             engine = self.get_engine()
-            engine.warm_up()
+            engine.warm_up(self.persona_id)
             self.call_from_thread(self.engine_ready)
         except JanError as exc:
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
