@@ -3,6 +3,9 @@ the lexical (BM25) side of retrieval can match Dutch documents. Dense retrieval 
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 EN_NL: dict[str, str] = {
     "customer": "klant klanten", "customers": "klanten klant", "client": "cliënt klant", "clients": "cliënten klanten",
     "customer-oriented": "klantgericht klantgerichtheid", "customer-focused": "klantgericht klantgerichtheid",
@@ -77,22 +80,42 @@ def en_forms(word: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def translations(query: str, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Dutch equivalents of the English words in the query (base forms tried when the word itself is absent);
+@cache
+def lexicon() -> dict[str, str]:
+    """The general English→Dutch word list shipped with the package (headword TAB translations)."""
+    path = Path(__file__).with_name("en_nl_lexicon.txt")
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        head, _, nl = line.partition("\t")
+        if head and nl:
+            out[head.strip()] = nl.strip()
+    return out
+
+
+def translate(query: str, skip: set[str] | frozenset[str] = frozenset(),
+              general: bool = True) -> list[tuple[str, bool]]:
+    """Dutch equivalents of the English words in the query, each with whether it came from the curated CX
+    glossary (True) or the general word list (False); base forms are tried when the word itself is absent;
     words in `skip` (stopwords) are not translated."""
     import re
 
     extra = []
+    general_words = lexicon() if general else {}
     for word in re.findall(r"[A-Za-z][A-Za-z\-']+", query):
         if word.lower() in skip:
             continue
-        nl = next((EN_NL[f] for f in en_forms(word) if f in EN_NL), None)
+        forms = en_forms(word)
+        nl = next((EN_NL[f] for f in forms if f in EN_NL), None)
         if nl:
-            extra.append(nl)
+            extra.append((nl, True))
+            continue
+        nl = next((general_words[f] for f in forms if f in general_words), None)
+        if nl:
+            extra.append((nl, False))
     return extra
 
 
-def expand(query: str) -> str:
-    """Append Dutch equivalents of English words in the query (the original words stay)."""
-    extra = translations(query)
-    return query if not extra else f"{query} {' '.join(extra)}"
+def translations(query: str, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The curated glossary's Dutch equivalents of the English words in the query."""
+    return [nl for nl, curated in translate(query, skip, general=False) if curated]
+

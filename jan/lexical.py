@@ -121,10 +121,11 @@ class BM25:
 
 
 def query_terms(tok: Tokenizer, query: str, *, part_w: float = 1.0, trans_w: float = 1.0,
-                syn_w: float = 0.5, thesaurus: dict[str, set[str]] | None = None) -> dict[str, float]:
+                syn_w: float = 0.5, general_w: float = 0.0,
+                thesaurus: dict[str, set[str]] | None = None) -> dict[str, float]:
     """Weighted query stems: the question's own words (1.0), their compound parts, Dutch translations of
     English words, and words of the same vocabulary group (lower weights)."""
-    from .glossary import translations
+    from .glossary import translate
 
     terms: dict[str, float] = {}
 
@@ -137,11 +138,12 @@ def query_terms(tok: Tokenizer, query: str, *, part_w: float = 1.0, trans_w: flo
         add(tok.stem(w), 1.0)
         for p in tok.parts(w):
             add(p, part_w)
-    for nl in translations(query, tok.stop):
+    for nl, curated in translate(query, tok.stop, general=general_w > 0):
+        tw = trans_w if curated else general_w
         for w in tok.words(nl):
-            add(tok.stem(w), trans_w)
+            add(tok.stem(w), tw)
             for p in tok.parts(w):
-                add(p, part_w * trans_w)
+                add(p, part_w * tw)
     if thesaurus and syn_w > 0:
         for stem in list(terms):
             for word in thesaurus.get(stem, ()):

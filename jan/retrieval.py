@@ -1,5 +1,5 @@
 """Hybrid retrieval: dense (Chroma) + lexical BM25 (Dutch stemming and compound splitting, English→Dutch
-translation, CX vocabulary groups), fused by normalised scores, filtered by tag, boosted by the persona's
+translation by a curated CX glossary and a general word list, CX vocabulary groups), fused by normalised scores, filtered by tag, boosted by the persona's
 evidence tags, de-duplicated.
 
 Fusion: each side's scores over its pool are scaled to 0..1 (cosine: min..max of the pool; BM25: 0..max)
@@ -27,6 +27,7 @@ SPLIT_COMPOUNDS = True
 PART_W = 0.3  # weight of compound parts ('klantwens' -> 'klant', 'wens')
 TRANS_W = 1.0  # weight of Dutch translations of English words
 SYN_W = 0.5  # weight of other words of the same vocabulary group
+GENERAL_W = 0.75  # weight of translations from the general English→Dutch word list
 
 
 @dataclass
@@ -71,7 +72,8 @@ class Retriever:
         lex = self._lexical_index(tags)
         if self._thesaurus is None:
             self._thesaurus = thesaurus.build(lex.tok.stem)
-        return query_terms(lex.tok, query, part_w=PART_W, trans_w=TRANS_W, syn_w=SYN_W, thesaurus=self._thesaurus)
+        return query_terms(lex.tok, query, part_w=PART_W, trans_w=TRANS_W, syn_w=SYN_W, general_w=GENERAL_W,
+                           thesaurus=self._thesaurus)
 
     def lexical(self, query: str, n: int, tags: list[str] | None = None) -> list[tuple[str, float]]:
         """Best chunks by BM25 over the weighted lexical query: (chunk id, score), best first."""

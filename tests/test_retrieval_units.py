@@ -20,7 +20,7 @@ from jan.corpus import (
     read_document,
     sentences,
 )
-from jan.glossary import en_forms, translations
+from jan.glossary import en_forms, lexicon, translate, translations
 from jan.lexical import BM25, Tokenizer, query_terms, split_compound
 from jan.retrieval import fuse, scale
 from jan.textclean import (
@@ -234,6 +234,26 @@ def test_query_terms_weights():
     english = query_terms(tok, "Will empowering support agents make them happier?", thesaurus=groups, syn_w=0.5)
     assert english[tok.stem("mandaat")] == 1.0  # glossary translation of 'empower'
     assert english[tok.stem("medewerkers")] == 0.5 and english[tok.stem("tevreden")] == 0.5
+
+
+def test_general_word_list_parses_and_comes_after_the_glossary():
+    words = lexicon()
+    assert len(words) > 1000
+    path = Path(__file__).resolve().parents[1] / "jan" / "en_nl_lexicon.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    heads = [ln.split("\t")[0] for ln in lines]
+    assert all(ln.count("\t") == 1 for ln in lines) and len(set(heads)) == len(heads) == len(words)
+    # 'repairs' is only in the general list (base form found); 'complaints' is in the curated glossary
+    assert translate("repairs to complaints") == [(words["repair"], False), ("klachten klacht", True)]
+    assert translations("repairs to complaints") == ["klachten klacht"]  # the glossary alone
+
+
+def test_general_translations_weigh_less_than_the_glossary():
+    tok = Tokenizer()
+    terms = query_terms(tok, "Can we repair the complaints?", general_w=0.75)
+    assert terms[tok.stem("klachten")] == 1.0  # curated glossary
+    assert terms[tok.stem("herstellen")] == 0.75  # general word list ('repair')
+    assert tok.stem("herstellen") not in query_terms(tok, "Can we repair the complaints?")  # off by default
 
 
 def test_en_forms_and_translations():
