@@ -89,6 +89,20 @@ def scrub_leaks(critique: Critique, instructions: str, system: str = "") -> int:
     return dropped
 
 
+def drop_echoed_questions(critique: Critique, question: str) -> int:
+    """Drop questions back that only say the team's question again (a small model's habit): 70% or more of
+    their words are the question's. Returns how many were dropped."""
+    asked = set(re.findall(r"\w+", normalize_for_match(question)))
+
+    def echoes(q: str) -> bool:
+        words = set(re.findall(r"\w+", normalize_for_match(q)))
+        return bool(words and asked) and len(words & asked) / len(words | asked) >= 0.7
+
+    before = len(critique.questions_back)
+    critique.questions_back = [q for q in critique.questions_back if not echoes(q)]
+    return before - len(critique.questions_back)
+
+
 def verify(critique: Critique, shown: list[Evidence]) -> Critique:
     """Apply the citation gate in place; count what it did in critique.notes."""
     by_label = {e.label: normalize_for_match(e.chunk.text) for e in shown}

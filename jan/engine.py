@@ -171,6 +171,10 @@ class Engine:
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                         summary="", model=model)
         critique_mod.parse(text, crit)
+        if not hosted:
+            from .localmodel import mend_cuts
+
+            mend_cuts(crit)
         system = messages[0]["content"]
         profiles = (persona.profile(), persona.profile(compact=True))
         instructions = system
@@ -178,6 +182,7 @@ class Engine:
             instructions = instructions.replace(prof, "")
         # a leak of either profile form counts, whichever one this prompt used
         critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
+        critique_mod.drop_echoed_questions(crit, question)
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True

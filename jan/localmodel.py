@@ -46,6 +46,28 @@ QUESTION_WORDS = {
 }
 
 
+LINE_CAP, TEXT_CAP = 200, 180  # characters the grammar allows a summary / a point text before it must end
+
+
+def trim_cut(text: str, cap: int) -> str:
+    """A text that ran into the grammar's length cap was made to end mid-sentence ("…would lead,."): keep
+    the sentences before the cut, or for one long sentence the clauses before its last comma."""
+    if len(text) < cap:
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", text)]
+    if ends and ends[-1] >= 20:
+        return text[: ends[-1]]
+    comma = text.rfind(", ")  # one long sentence: end it at its last clause
+    return text[:comma] + "." if comma >= len(text) // 2 else text
+
+
+def mend_cuts(critique) -> None:
+    """trim_cut on the summary and every point of a critique the local model wrote."""
+    critique.summary = trim_cut(critique.summary, LINE_CAP)
+    for point in critique.points:
+        point.text = trim_cut(point.text, TEXT_CAP)
+
+
 def grammar_for(messages: list[dict]) -> str:
     """A grammar for this prompt: with evidence, every [evidence] point must cite one of the evidence
     sentences word for word (so citations verify); without evidence, only no-evidence and inference.
@@ -60,11 +82,13 @@ def grammar_for(messages: list[dict]) -> str:
     first = {"nl": '"Ik "', "en": '"I "'}.get(lang, '("I " | "Ik ")')
     asks = QUESTION_WORDS.get(lang) or QUESTION_WORDS["en"] + QUESTION_WORDS["nl"]
     head = f'root ::= "VERDICT: " verdict "\\n" "SUMMARY: " {first} line "\\n" '
-    # Latin script only (the small model drifts into other scripts otherwise)
+    # Latin script only (the small model drifts into other scripts otherwise); no '(' or '"' in the prose:
+    # the 1.5B model used them to copy an evidence header ("(E1: Jan-Hein Pierik, chair of …") or to open
+    # a quote it never closed
     tail = (f"question ::= \"? \" ({' | '.join(_lit(w + ' ') for w in dict.fromkeys(asks))}) "
             "[^\\n?\\[\\u2E80-\\uFFFF]{3,150} \"?\\n\"\n"
-            "line ::= [^\\n\\[\\u2E80-\\uFFFF]{3,200} [.!?]\n"
-            f"text ::= {first} [^\\[\\n\"?\\u2E80-\\uFFFF]{{3,180}} [.!]\n")
+            f"line ::= [^\\n\\[\"(\\u2E80-\\uFFFF]{{3,{LINE_CAP}}} [.!?]\n"
+            f"text ::= {first} [^\\[\\n\"?(\\u2E80-\\uFFFF]{{3,{TEXT_CAP}}} [.!]\n")
     if not found:
         return (head + 'inf inf? question question?\nverdict ::= "no-evidence"\n'
                 'inf ::= "- [inference] " text "\\n"\n' + tail)

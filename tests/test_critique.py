@@ -252,3 +252,40 @@ def test_scrub_keeps_one_trait_in_the_personas_words_and_drops_a_recital():
     assert [p.text[:20] for p in crit.points] == ["I hate hunting throu"]
     assert crit.questions_back == ["Why is the number hidden?"]
     assert any("repeated the instructions" in n for n in crit.notes)
+
+
+def test_a_question_back_that_repeats_the_teams_question_is_dropped():
+    from jan.critique import drop_echoed_questions
+
+    crit = critique()
+    crit.questions_back = ["Should we remove the phone number from the website?",
+                           "Should we really remove the phone number from our website?",
+                           "What do the complaints say about why people call?"]
+    assert drop_echoed_questions(crit, "Should we remove the phone number from the website?") == 2
+    assert crit.questions_back == ["What do the complaints say about why people call?"]
+
+
+def test_local_grammar_keeps_brackets_and_quotes_out_of_the_prose():
+    from jan.localmodel import grammar_for
+
+    g = grammar_for([{"role": "user", "content": "Answer in English."}])
+    rules = dict(line.split(" ::= ", 1) for line in g.splitlines() if " ::= " in line)
+    for name in ("line", "text"):
+        excluded = rules[name].split("[^", 1)[1].split("]", 1)[0]
+        assert "(" in excluded and '"' in excluded and "\\[" in excluded, name
+        assert "{3," in rules[name] and "{{" not in rules[name], name
+
+
+def test_a_point_cut_by_the_length_cap_keeps_its_whole_sentences():
+    from jan.localmodel import TEXT_CAP, trim_cut
+
+    whole = "I have seen this asked in two boardrooms, both times because of too many complaints."
+    tail = " This suggests that removing the phone number from the website would in the end lead,."
+    cut = whole + tail.replace("would", "would " + "very " * ((TEXT_CAP - len(whole + tail)) // 5 + 1))
+    assert len(cut) >= TEXT_CAP and trim_cut(cut, TEXT_CAP) == whole
+    assert trim_cut(whole + tail, TEXT_CAP) == whole + tail  # under the cap: it ended there by itself
+    said = "I saw it in two separate boardrooms before, both times because of far too many complaints about waiting"
+    long_one = said + ", and this was exactly " + "so " * 20 + "."
+    assert len(long_one) >= TEXT_CAP and trim_cut(long_one, TEXT_CAP) == said + "."
+    one = "I " + "a" * TEXT_CAP + "."
+    assert trim_cut(one, TEXT_CAP) == one  # no sentence end nor clause: nothing to fall back on
