@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 PAINT = r'''
@@ -90,8 +91,7 @@ def ingest_throughput(settings, seeds: Path) -> dict:
     from .store import Store, sha256_file
 
     with tempfile.TemporaryDirectory() as home:
-        settings.home = Path(home)
-        store = Store(settings)
+        store = Store(replace(settings, home=Path(home)))
         files = sorted(p for p in seeds.iterdir() if p.is_file())
         texts = [c.embed_text() for p in files for c in chunk_document(read_document(p), sha256_file(p), "b")]
         t = time.perf_counter()
@@ -174,7 +174,8 @@ def run(settings) -> dict:
     seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
     from .bench_tui import run as tui_run
 
-    result["tui"] = tui_run(settings, seeds if seeds.is_dir() else None)
+    with tempfile.TemporaryDirectory() as home:  # the app bench ingests the seeds: never into the user's store
+        result["tui"] = tui_run(replace(settings, home=Path(home)), seeds if seeds.is_dir() else None)
     if seeds.is_dir():
         result["ingest"] = ingest_throughput(settings, seeds)
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
