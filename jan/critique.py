@@ -75,7 +75,11 @@ def scrub_leaks(critique: Critique, instructions: str, system: str = "") -> int:
         if instr and _shingles(text, 8) & instr:
             return True
         grams = _shingles(text, 16)
-        return sum(1 for line in per_line if grams & line) >= 2
+        traits: list[set] = []  # the lines it repeats, one per trait: the profile is in the prompt in two
+        for line in per_line:  # forms ("Frustrations: X" and "You dislike: X"), which are one trait said once
+            if grams & line and not any(line & t for t in traits):
+                traits.append(line)
+        return len(traits) >= 2
 
     before = len(critique.points) + len(critique.questions_back)
     critique.points = [p for p in critique.points if not leaks(" ".join([p.text, *(c.quote for c in p.citations)]))]

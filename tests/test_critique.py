@@ -254,6 +254,18 @@ def test_scrub_keeps_one_trait_in_the_personas_words_and_drops_a_recital():
     assert any("repeated the instructions" in n for n in crit.notes)
 
 
+def test_one_trait_in_both_profile_forms_is_still_one_trait():
+    from jan.critique import scrub_leaks
+
+    trait = "I'm passed from department to department, each saying the problem belongs to another team and nobody owns it"
+    other = "I want to be done online in a few steps, any time of day, with the result in my mailbox straight away"
+    system = f"{INSTRUCTIONS}\nFrustrations: {trait}\nGoals: {other}\nYou dislike: {trait}\nYou want: {other}"
+    crit = critique()
+    crit.points = [Point(f"{trait}, so no.", "inference"), Point(f"{trait}. {other}.", "inference")]
+    assert scrub_leaks(crit, INSTRUCTIONS, system) == 1  # the recital of two traits goes
+    assert [p.text for p in crit.points] == [f"{trait}, so no."]  # one trait, found in two forms: stays
+
+
 def test_a_question_back_that_repeats_the_teams_question_is_dropped():
     from jan.critique import drop_echoed_questions
 
