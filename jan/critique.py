@@ -56,8 +56,13 @@ def parse(text: str, critique: Critique) -> Critique:
     return critique
 
 
+def _words(text: str) -> list[str]:
+    """Normalised words without punctuation (punctuation does not hide a repeat)."""
+    return re.findall(r"\w+", normalize_for_match(text))
+
+
 def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", normalize_for_match(text))  # punctuation does not hide a repeat
+    words = _words(text)
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
@@ -96,10 +101,10 @@ def scrub_leaks(critique: Critique, instructions: str, system: str = "") -> int:
 def drop_echoed_questions(critique: Critique, question: str) -> int:
     """Drop questions back that only say the team's question again (a small model's habit): 70% or more of
     their words are the question's. Returns how many were dropped."""
-    asked = set(re.findall(r"\w+", normalize_for_match(question)))
+    asked = set(_words(question))
 
     def echoes(q: str) -> bool:
-        words = set(re.findall(r"\w+", normalize_for_match(q)))
+        words = set(_words(q))
         return bool(words and asked) and len(words & asked) / len(words | asked) >= 0.7
 
     before = len(critique.questions_back)

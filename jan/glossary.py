@@ -1,5 +1,6 @@
-"""A small English→Dutch glossary of customer-experience vocabulary, used to expand English questions so
-the lexical (BM25) side of retrieval can match Dutch documents. Dense retrieval is cross-lingual already."""
+"""A small English→Dutch glossary of customer-experience vocabulary, with a general word list
+(`en_nl_lexicon.txt`) behind it, used to expand English questions so the lexical (BM25) side of retrieval
+can match Dutch documents. Dense retrieval is cross-lingual already."""
 
 from __future__ import annotations
 
@@ -113,9 +114,3 @@ def translate(query: str, skip: set[str] | frozenset[str] = frozenset(),
         if nl:
             extra.append((nl, False))
     return extra
-
-
-def translations(query: str, skip: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """The curated glossary's Dutch equivalents of the English words in the query."""
-    return [nl for nl, curated in translate(query, skip, general=False) if curated]
-

@@ -1,6 +1,6 @@
 """Hybrid retrieval: dense (Chroma) + lexical BM25 (Dutch stemming and compound splitting, English→Dutch
-translation by a curated CX glossary and a general word list, CX vocabulary groups), fused by normalised scores, filtered by tag, boosted by the persona's
-evidence tags, de-duplicated.
+translation by a curated CX glossary and a general word list, CX vocabulary groups), fused by normalised
+scores, filtered by tag, boosted by the persona's evidence tags, de-duplicated.
 
 Fusion: each side's scores over its pool are scaled to 0..1 (cosine: min..max of the pool; BM25: 0..max)
 and summed with weights. Rank fusion (RRF, k=60) was measured worse here: on a corpus of ~100 chunks with
