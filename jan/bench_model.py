@@ -17,7 +17,7 @@ def measure(settings) -> dict:
 
     if not localmodel.available():
         return {"skipped": "local model not installed (run `make model`)"}
-    from . import extractive, prompt
+    from . import prompt
     from .engine import LOCAL_BUDGET, Engine
 
     t = time.perf_counter()
@@ -28,10 +28,9 @@ def measure(settings) -> dict:
 
     # prefill speed of this machine, on this question's own prompt, from an empty KV cache
     persona = engine.registry.get("jan")
-    evidence = engine.retrieve(QUESTION, persona, [])
+    judgment, evidence = engine.judge(QUESTION, persona, engine.retrieve(QUESTION, persona, []), "en")
     myths = engine.myths.check(QUESTION, "en")
-    messages, _ = prompt.build(persona, QUESTION, evidence, "en", myths, budget=LOCAL_BUDGET,
-                               stance=extractive.lean(QUESTION, myths))
+    messages, _ = prompt.build(persona, QUESTION, evidence, "en", myths, budget=LOCAL_BUDGET, stance=judgment)
     # Qwen's chat template (ChatML), as create_chat_completion applies it to a prompt with a system message
     text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages) + "<|im_start|>assistant\n"
     prompt_tokens = len(llm.tokenize(text.encode("utf-8"), special=True))

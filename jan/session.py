@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import JanError
-from .types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from .types import Chunk, Citation, Critique, Evidence, MythFlag, Point, Reason
 
 SCHEMA = 1
 
@@ -27,6 +27,7 @@ def critique_from_dict(d: dict) -> Critique:
         summary=d.get("summary", ""), points=points, myths=[MythFlag(**m) for m in d.get("myths", [])],
         questions_back=list(d.get("questions_back", [])), evidence=evidence, model=d.get("model", "none"),
         abstained=d.get("abstained", False), notes=list(d.get("notes", [])),
+        reasons=[Reason(**r) for r in d.get("reasons", [])],
     )
 
 
