@@ -16,6 +16,18 @@ from .types import Critique, Evidence
 
 MAX_QUESTION = 2000
 LOCAL_BUDGET = 760  # prompt tokens for the embedded model: prefill (~90-110 tok/s) is most of its first-token time
+# Relevance of the user's own documents (they carry no practices, so the stance model cannot judge them; a
+# model may), calibrated on tests/data/answers_eval.jsonl: the best dense cosine alone is compressed and
+# language-biased, so a weaker dense match must be backed by lexical overlap (BM25 score of the best chunk).
+DENSE_SURE = 0.845
+DENSE_MIN = 0.80
+LEXICAL_MIN = 4.0
+
+
+def is_relevant(dense: float, lexical: float) -> bool:
+    return dense >= DENSE_SURE or (dense >= DENSE_MIN and lexical >= LEXICAL_MIN)
+
+
 PUSHBACK = re.compile(
     r"^\s*(are you sure|really\??$|i disagree|but (the|our) (cfo|ceo|board|boss|manager)|the (cfo|ceo|board) "
     r"(disagrees|thinks otherwise|sees it differently)|weet je (het )?zeker|echt\??$|maar de (directie|cfo|ceo|raad|baas)|"
@@ -181,6 +193,8 @@ class Engine:
                 on_evidence(more)
             evidence = more
         relevant = judgment.verdict != "no-evidence"
+        # the user's own documents carry no practices: there a model judges from the evidence itself
+        own_docs = not relevant and model != "none" and self._own_documents_bear(topic, evidence)
         myths = self.myths.check(topic, language) if relevant else []
         if model == "none":
             crit = extractive.build(persona, topic, evidence, language, myths, judgment)
@@ -190,17 +204,27 @@ class Engine:
                 on_token(crit.summary)
         else:
             crit = self._generate(persona, question, evidence, language, myths, history, model, judgment,
-                                  on_token, cancel)
+                                  on_token, cancel, own_docs)
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons
         return self._keep_stance(crit, history, pushback, language)
 
-    def _generate(self, persona, question, evidence, language, myths, history, model, judgment, on_token, cancel):
+    def _own_documents_bear(self, topic: str, evidence: list[Evidence]) -> bool:
+        from .retrieval import top_similarity
+
+        own = [e for e in evidence if e.chunk.tag != "builtin"]
+        if not own:
+            return False
+        lexical = self.retriever.lexical(topic, 1, sorted({e.chunk.tag for e in own}))
+        return is_relevant(top_similarity(own), lexical[0][1] if lexical else 0.0)
+
+    def _generate(self, persona, question, evidence, language, myths, history, model, judgment, on_token, cancel,
+                  own_docs: bool = False):
         from .generate import stream
 
         hosted = not model.startswith("local/")
-        relevant = judgment.verdict != "no-evidence"
+        relevant = judgment.verdict != "no-evidence" or own_docs
         shown = evidence if relevant else []
         # the small local model writes the prose for the stance model's verdict (the grammar holds it);
         # a hosted model judges for itself and a disagreement is noted
@@ -228,6 +252,9 @@ class Engine:
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
+        elif own_docs:
+            crit.notes.append("no practice in the built-in research matches this proposal; the model judged "
+                              "from your own documents")
         elif crit.verdict != judgment.verdict:
             crit.notes.append(f"the stance model disagrees: {judgment.line()} (the model said {crit.verdict})")
         if not crit.summary:  # none given, or it was dropped: a plain sentence that matches the verdict

@@ -88,7 +88,8 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
         for r in stance.reasons[:2]:
             cites = "".join(f" [{e}]" for e in r.evidence if any(x.label == e for x in included))
             what = f"it {r.relation} this trait of yours: {r.trait}" if r.trait else f"the research is {r.direction} it"
-            user += f"Why: the proposal means '{r.practice}'; {what}{cites}\n"
+            means = "undoes" if r.undoes else "means"
+            user += f"Why: the proposal {means} '{r.practice}'; {what}{cites}\n"
     user += f"Question from the team: {question}\n"
     user += f"(The team is asking you: answer as {persona.name} yourself, saying I, never about {persona.name}.)"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], included

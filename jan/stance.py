@@ -23,6 +23,7 @@ tests/data/verdicts_dev.jsonl only."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,14 @@ TRAIT_BONUS = 0.0  # the persona's own practices (they speak for this persona, n
 VOTE_K = 3  # best matches that vote
 VOTE_T = 0.015  # a match this much below the best counts 1/e as much
 MIXED_SHARE = 0.3  # the other side needs this share of the votes (and its own source) to make it mixed
+# Negation scope (data for the matcher, not a verdict): a proposal that stops or undoes something ("stop
+# hiding our contact details", "we sturen geen offertes meer") is matched on what it stops, and the direction
+# on that turns around. (Turning practices written as a reversal too, "Stop steering on short calls", was
+# measured worse on the dev set: many of them join a stop with a do, "stop X and do Y".)
+NEGATION = re.compile(
+    r"\b(?:stop(?:s|ping)?|quit|cease|no longer|never again|no more|niet meer|niet langer|nooit meer|"
+    r"stoppen met|stop met|ophouden met|geen\s+(?:\w+\s+){0,3}?meer)\b", re.I)
+NEGATION_WINDOW = 6  # the operator must stand among the first words of the proposal (its main verb)
 POSITIVE = ("goals", "channels.uses", "decision_style", "background")  # what the persona wants
 RELATION = {("against", True): "breaks", ("against", False): "hits",
             ("for", True): "serves", ("for", False): "eases"}
@@ -95,6 +104,19 @@ def trait_rows(persona) -> list[tuple[str, object]]:
         index = next((x for x in loc if isinstance(x, int)), None)
         rows.append((f"{name}[{index}]" if index is not None else name, trait))
     return rows
+
+
+def negated(text: str) -> tuple[bool, str]:
+    """(whether the text stops/undoes what it names, the text without the operator)."""
+    m = NEGATION.search(text)
+    if not m or len(text[: m.start()].split()) > NEGATION_WINDOW or len(NEGATION.findall(text)) > 1:
+        return False, text
+    rest = (text[: m.start()] + " " + text[m.end():]).strip()
+    return True, re.sub(r"\s+", " ", rest)
+
+
+def turn(direction: str) -> str:
+    return "against" if direction == "for" else "for"
 
 
 def decide(directions: list[str], sources: list[str], scores: np.ndarray, raw_best: float) -> tuple[str, list[int]]:
@@ -155,7 +177,7 @@ class StanceModel:
         return self._lex[key]
 
     def embed(self, text: str) -> np.ndarray:
-        return self.embedder.embed_queries([proposal(text)])[0]
+        return self.embedder.embed_queries([negated(proposal(text))[1]])[0]
 
     def _side(self, key: str, practices: list[Practice], vecs: np.ndarray, q: np.ndarray, text: str) -> np.ndarray:
         if not practices:
@@ -165,7 +187,7 @@ class StanceModel:
             from .lexical import query_terms
 
             tok, bm25 = self._lexical(key, practices)
-            lex = bm25.scores(query_terms(tok, proposal(text), part_w=0.3, general_w=0.75))
+            lex = bm25.scores(query_terms(tok, negated(proposal(text))[1], part_w=0.3, general_w=0.75))
             sims = sims + LEX_W * lex / (lex + LEX_HALF)
         return sims
 
@@ -189,16 +211,24 @@ class StanceModel:
         if not practices:
             return Judgment("no-evidence")
         best = float(raw.max())
-        verdict, chosen = decide([p.direction for p in practices], [p.source for p in practices], weighted, best)
-        reasons = [self.reason(practices[i], float(raw[i]), persona, q, evidence, language) for i in chosen]
+        neg, _ = negated(proposal(text))
+        directions = [turn(p.direction) if neg else p.direction for p in practices]
+        if neg:  # whether the research speaks to it at all is judged on the whole proposal, operator included
+            full = self.embedder.embed_queries([proposal(text)])[0]
+            best = max(best, float(self.scores(full, "", persona)[2].max()))
+        verdict, chosen = decide(directions, [p.source for p in practices], weighted, best)
+        reasons = [self.reason(practices[i], float(raw[i]), persona, q, evidence, language, directions[i])
+                   for i in chosen]
         return Judgment(verdict, reasons, best=best)
 
     @staticmethod
     def relation(direction: str, trait_id: str) -> str:
         return RELATION[(direction, trait_kind(trait_id) in POSITIVE)]
 
-    def reason(self, practice: Practice, sim: float, persona, q, evidence: list[Evidence], language: str) -> Reason:
-        reason = Reason(practice.direction, practice.text(language), practice.card_id, round(sim, 4))
+    def reason(self, practice: Practice, sim: float, persona, q, evidence: list[Evidence], language: str,
+               direction: str | None = None) -> Reason:
+        reason = Reason(direction or practice.direction, practice.text(language), practice.card_id, round(sim, 4),
+                        undoes=(direction or practice.direction) != practice.direction)
         if practice.trait_id:  # the persona's own practice: its trait is the reason, its cards the evidence
             reason.trait_id, reason.trait = practice.trait_id, practice.trait
             shown = [e.chunk.card_id for e in evidence]

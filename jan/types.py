@@ -74,6 +74,7 @@ class Reason:
     trait: str = ""
     relation: str = ""  # serves | breaks | eases | hits (how the proposal stands to the trait)
     evidence: list[str] = field(default_factory=list)  # E# labels of the card's items in the evidence
+    undoes: bool = False  # the proposal does the opposite of the practice (so the direction is turned)
 
 
 @dataclass

@@ -20,8 +20,17 @@ locator: "paragraph 1"
 tags: [{tags}]
 lang: en
 nl: "{nl}"
----
+{practices}---
 {body}
+"""
+# what the stance model matches proposals against (a card's research for / against an action)
+PHONE_PRACTICES = """practices:
+  - en: "Remove the phone number from the website to get fewer complaints"
+    nl: "Het telefoonnummer van de website halen om minder klachten te krijgen"
+    research: against
+  - en: "Keep the phone number easy to find on the website"
+    nl: "Het telefoonnummer goed vindbaar houden op de website"
+    research: for
 """
 
 PERSONA = textwrap.dedent("""\
@@ -60,16 +69,18 @@ PERSONA = textwrap.dedent("""\
 
 
 def write_card(folder: Path, cid: str, *, kind: str = "research", title: str = "A card", tags: str = "phone",
-               body: str = "Body text that is long enough to be a card body.", nl: str = "Nederlandse samenvatting.") -> Path:
+               body: str = "Body text that is long enough to be a card body.", nl: str = "Nederlandse samenvatting.",
+               practices: str = "") -> Path:
     path = folder / f"{cid}.md"
-    path.write_text(CARD.format(id=cid, kind=kind, title=title, tags=tags, body=body, nl=nl), encoding="utf-8")
+    path.write_text(CARD.format(id=cid, kind=kind, title=title, tags=tags, body=body, nl=nl, practices=practices),
+                    encoding="utf-8")
     return path
 
 
 def write_mini_corpus(folder: Path) -> Path:
     """The two test cards every test persona's provenance points at: t-phone (research), t-price (myth)."""
     write_card(folder, "t-phone", title="Boards wanted the phone number off the website",
-               tags="phone, complaints",
+               tags="phone, complaints", practices=PHONE_PRACTICES,
                body="Two boards wanted to remove the phone number from the website because of too many complaints.")
     write_card(folder, "t-price", kind="myth", title="Customers only care about price", tags="price",
                body="**Myth:** Customers only care about the lowest price.\n\n**What the research says instead:** "
