@@ -23,7 +23,7 @@ if which == "floor":
             yield Header(); yield Static("one line"); yield Input(); yield Footer()
     args = ()
 else:
-    from jan.config import load_settings
+    from jan.core.config import load_settings
     from jan.tui.app import JanApp as Base
     args = (load_settings(),)
 class Timed(Base):
@@ -124,7 +124,7 @@ def scaling(sizes=(1000, 10000, 100000), dim: int = 384, queries: int = 20) -> d
     rng = np.random.default_rng(7)
     out = {"query_encode_s": round(encode, 4)}
     with tempfile.TemporaryDirectory() as home:
-        from .config import Settings
+        from .core.config import Settings
 
         client = _chroma_client(Settings(home=Path(home)))
         for n in sizes:
@@ -193,7 +193,7 @@ def local_model() -> dict:
 
 
 def main() -> int:
-    from .config import load_settings
+    from .core.config import load_settings
 
     print(json.dumps(run(load_settings()), indent=2))
     return 0

@@ -79,7 +79,7 @@ def measure(settings) -> dict:
 
 
 def main() -> int:
-    from .config import load_settings
+    from .core.config import load_settings
 
     print(json.dumps(measure(load_settings())))
     return 0

@@ -8,7 +8,7 @@ import html
 import time
 from dataclasses import dataclass, field
 
-from .types import Critique, Evidence, MythFlag
+from .core.types import Critique, Evidence, MythFlag
 
 
 @dataclass

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import safeyaml
-from .errors import JanError, LintError, problem_lines
+from .core import safeyaml
+from .core.errors import JanError, LintError, problem_lines
 
 CARD_ID = r"^[a-z0-9][a-z0-9\-]{1,79}$"
 

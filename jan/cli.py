@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import JanError, LintError
+from .core.errors import JanError, LintError
 
 
 def _settings(args: argparse.Namespace):
-    from .config import load_settings
+    from .core.config import load_settings
 
     cli = {
         "model": getattr(args, "model", None),

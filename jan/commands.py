@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import JanError
+from .core.errors import JanError
 
 
 def _out(text: str = "") -> None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import JanError
-from .textclean import (
+from .core.errors import JanError
+from .core.textclean import (
     clean,
     continues,
     furniture_key,
@@ -25,7 +25,7 @@ from .textclean import (
     running_lines,
     strip_controls,
 )
-from .types import Chunk
+from .core.types import Chunk
 
 SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
 MAX_FILE_BYTES = 25 * 1024 * 1024

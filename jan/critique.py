@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .textclean import normalize_for_match, strip_controls
-from .types import Citation, Critique, Evidence, Point
+from .core.textclean import normalize_for_match, strip_controls
+from .core.types import Citation, Critique, Evidence, Point
 
 VERDICTS = ("supports", "opposes", "mixed", "no-evidence")
 _CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„'‘]([^\"”\]]{1,400})[\"”'’“]?)?\s*\]")

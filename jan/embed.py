@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .errors import JanError
+from .core.errors import JanError
 
 BATCH = 32
 

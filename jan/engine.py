@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from . import critique as critique_mod
 from . import extractive, prompt
-from .errors import JanError
-from .lang import detect
-from .types import Critique, Evidence
+from .core.errors import JanError
+from .core.lang import detect
+from .core.types import Critique, Evidence
 
 MAX_QUESTION = 2000
 LOCAL_BUDGET = 760  # prompt tokens for the embedded model: prefill (~90-110 tok/s) is most of its first-token time

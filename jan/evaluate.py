@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import JanError
-from .textclean import normalize_for_match
+from .core.errors import JanError
+from .core.textclean import normalize_for_match
 
 
 def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:

@@ -11,7 +11,7 @@ from .corpus import sentences
 from .critique import MIN_QUOTE_WORDS
 from .myths import proposal
 from .persona import Persona
-from .types import Citation, Critique, Evidence, MythFlag, Point
+from .core.types import Citation, Critique, Evidence, MythFlag, Point
 
 CUT = re.compile(r"\b(remove|removing|drop|dropping|cut|cutting|close|closing|stop|stopping|only|fewer|less|"
                  r"hide|hiding|replace|replacing|abolish|reduce|reducing|outsource|without|no longer|"

@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable
 
-from .errors import JanError
+from .core.errors import JanError
 
 
 class GenerationError(JanError):

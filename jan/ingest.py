@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .cards import load_cards
 from .corpus import SUFFIXES, card_chunks, chunk_document, read_document
-from .errors import JanError
+from .core.errors import JanError
 from .store import Store, sha256_file
 
 BUILTIN_TAG = "builtin"

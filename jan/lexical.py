@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .textclean import normalize_for_match
+from .core.textclean import normalize_for_match
 
 # Function words the bm25s lists miss; questions are full of them ("how do we…", "moeten we…").
 EXTRA_STOP_EN = frozenset(re.findall(r"\S+", """

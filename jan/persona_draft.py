@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .corpus import sentences
-from .errors import JanError
+from .core.errors import JanError
 
 FIELDS = {
     "background": "who is this customer, their situation, where they live or work / wie is de klant, situatie",

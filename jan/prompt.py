@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from .persona import Persona
-from .types import Evidence, MythFlag
+from .core.types import Evidence, MythFlag
 
 FORMAT = """Answer in exactly this line format (no other text):
 VERDICT: supports | opposes | mixed | no-evidence

@@ -16,8 +16,8 @@ import numpy as np
 from . import thesaurus
 from .lexical import BM25, Tokenizer, query_terms
 from .store import Store
-from .textclean import normalize_for_match
-from .types import Chunk, Evidence
+from .core.textclean import normalize_for_match
+from .core.types import Chunk, Evidence
 
 POOL = 50  # candidates taken from each side
 W_DENSE = 1.0  # weights of the scaled scores (tuned on the dev half of tests/data/retrieval_eval.jsonl)

@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import JanError
-from .types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from .core.errors import JanError
+from .core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
 
 SCHEMA = 1
 

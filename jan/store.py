@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .embed import Embedder, get_embedder
-from .errors import JanError
-from .types import Chunk
+from .core.errors import JanError
+from .core.types import Chunk
 
 SCHEMA_VERSION = 1
 OVERFETCH_MIN_SHARE = 0.25  # a tag filter keeping at least this share of chunks is applied after the search

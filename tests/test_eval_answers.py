@@ -9,9 +9,9 @@ import pytest
 from engine_helpers import block_network, litellm
 
 from jan.cli import main
-from jan.config import load_settings
+from jan.core.config import load_settings
 from jan.engine import Engine
-from jan.errors import JanError
+from jan.core.errors import JanError
 from jan.evaluate import eval_answers, format_answers
 
 LINES = [

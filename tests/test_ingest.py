@@ -21,7 +21,7 @@ from helpers import (
 )
 
 import jan.corpus
-from jan.config import load_settings
+from jan.core.config import load_settings
 from jan.store import Store
 
 GOOD = "De klant wil de helpdesk kunnen bellen. Een telefoonnummer op de website geeft vertrouwen.\n"

@@ -13,10 +13,10 @@ from engine_helpers import block_network, with_model
 
 from jan import prompt
 from jan.cli import main
-from jan.config import load_settings
+from jan.core.config import load_settings
 from jan.critique import to_markdown
 from jan.engine import Engine
-from jan.textclean import normalize_for_match
+from jan.core.textclean import normalize_for_match
 
 CANARY = "CANARY-7f3a"
 PHONE = "What would you think of removing the phone number from the website because of complaints?"

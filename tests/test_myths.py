@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jan.cards import load_cards
-from jan.config import BUILTIN_CORPUS
+from jan.core.config import BUILTIN_CORPUS
 from jan.embed import get_embedder
 from jan.myths import MythChecker
 

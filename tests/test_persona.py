@@ -6,7 +6,7 @@ import pytest
 
 from jan.cards import load_cards
 from jan.cli import main
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
 from jan.persona import Registry, lint_file, parse_persona, write_template
 
 REQUIRED_IDS = {"jan", "donor", "resident", "citizen"}

@@ -23,7 +23,7 @@ from jan.corpus import (
 from jan.glossary import en_forms, lexicon, translate
 from jan.lexical import BM25, Tokenizer, query_terms, split_compound
 from jan.retrieval import fuse, scale
-from jan.textclean import (
+from jan.core.textclean import (
     continues,
     furniture_key,
     normalize_for_match,

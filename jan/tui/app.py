@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.theme import Theme
 from textual.widgets import Footer, Header, Static
 
-from ..errors import JanError
+from ..core.errors import JanError
 from .meeting import MEETING_BINDINGS, MeetingMixin
 from .widgets import EvidencePanel, QuestionInput, ThreadMessage
 

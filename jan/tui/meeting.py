@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
-from ..errors import JanError
+from ..core.errors import JanError
 
 # The footer shows only F10 of these (it must fit 100 columns); F1 lists them all.
 MEETING_BINDINGS = [

@@ -14,9 +14,21 @@ from typing import Any
 
 from .errors import JanError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUILTIN_PERSONAS = PROJECT_ROOT / "personas"
-BUILTIN_CORPUS = PROJECT_ROOT / "corpus"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # jan/
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def builtin_dir(name: str) -> Path:
+    """personas/ or corpus/: the checkout's top-level folder when jan runs from a checkout (editable install
+    or PYTHONPATH), else the copy the wheel ships as package data under jan/_data/."""
+    checkout = PROJECT_ROOT / name
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "_data" / name
+
+
+BUILTIN_PERSONAS = builtin_dir("personas")
+BUILTIN_CORPUS = builtin_dir("corpus")
 
 ENV_VARS = {
     "home": "JAN_HOME",
