@@ -9,11 +9,11 @@ import re
 import pytest
 from engine_helpers import block_network, break_stream_after, litellm, shipped_settings, with_model
 
-from jan import prompt
-from jan.critique import VERDICTS, to_markdown
-from jan.engine import MAX_QUESTION, Engine, Turn, is_pushback
+from jan.answer import prompt
+from jan.answer.backends.generate import GenerationError
+from jan.answer.critique import VERDICTS, to_markdown
+from jan.answer.engine import MAX_QUESTION, Engine, Turn, is_pushback
 from jan.core.errors import JanError
-from jan.generate import GenerationError
 from jan.core.lang import detect
 from jan.core.textclean import normalize_for_match
 

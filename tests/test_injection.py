@@ -11,11 +11,11 @@ import pytest
 from conftest import PERSONA, write_mini_corpus
 from engine_helpers import block_network, with_model
 
-from jan import prompt
+from jan.answer import prompt
+from jan.answer.critique import to_markdown
+from jan.answer.engine import Engine
 from jan.cli import main
 from jan.core.config import load_settings
-from jan.critique import to_markdown
-from jan.engine import Engine
 from jan.core.textclean import normalize_for_match
 
 CANARY = "CANARY-7f3a"

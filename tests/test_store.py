@@ -16,12 +16,13 @@ import pytest
 from helpers import make_pdf, run_jan
 
 from jan.core.config import load_settings
-from jan.corpus import chunk_document, read_document
-from jan.embed import get_embedder
 from jan.core.errors import JanError
-from jan.retrieval import Retriever
-from jan.store import Store, sha256_file
 from jan.core.textclean import clean, dehyphenate, normalize_for_match
+from jan.evidence.chunking import chunk_document
+from jan.evidence.embed import get_embedder
+from jan.evidence.readers import read_document
+from jan.evidence.retrieval import Retriever
+from jan.evidence.store import Store, sha256_file
 
 
 def _fresh_chroma_clients() -> None:

@@ -5,9 +5,9 @@ Imports nothing else from jan; every name below is public API for the subpackage
 from .config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings, builtin_dir, load_settings
 from .errors import JanError, LintError, problem_lines
 from .lang import detect
-from .types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from .types import Chunk, Citation, Critique, Evidence, MythFlag, Point, Turn
 
 __all__ = [
     "BUILTIN_CORPUS", "BUILTIN_PERSONAS", "Chunk", "Citation", "Critique", "Evidence", "JanError", "LintError",
-    "MythFlag", "Point", "Settings", "builtin_dir", "detect", "load_settings", "problem_lines",
+    "MythFlag", "Point", "Settings", "Turn", "builtin_dir", "detect", "load_settings", "problem_lines",
 ]

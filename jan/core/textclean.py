@@ -109,3 +109,21 @@ def page_furniture(pages: list[str], edge: int = 2) -> set[str]:
                      if len(ln.strip()) < 80 and not _END.search(ln)})
     need = max(3, (len(pages) + 1) // 2)
     return {k for k, n in seen.items() if n >= need}
+
+
+SENTENCE_MAX = 900  # chunking's size cap: a longer sentence is cut at a space
+_SENT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-ZÀ-Ý0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    out = []
+    for s in _SENT.split(text):
+        s = s.strip()
+        while len(s) > SENTENCE_MAX:
+            cut = s.rfind(" ", 0, SENTENCE_MAX)
+            cut = cut if cut > 0 else SENTENCE_MAX
+            out.append(s[:cut])
+            s = s[cut:].strip()
+        if s:
+            out.append(s)
+    return out

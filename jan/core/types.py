@@ -84,3 +84,11 @@ class Critique:
         d = asdict(self)
         d["evidence"] = [e.to_dict() for e in self.evidence]
         return d
+
+
+@dataclass
+class Turn:
+    """One earlier question and its answer, as the engine reads a conversation's history."""
+
+    question: str
+    critique: Critique

@@ -32,11 +32,11 @@ class MeetingMixin:
     last_entry_id: int | None = None
 
     def meeting_store(self):
-        from ..session import MeetingStore
+        from .. import services
 
         with self._mlock:
             if self._mstore is None:
-                self._mstore = MeetingStore(self.settings.home)
+                self._mstore = services.meetings(self.settings)
             return self._mstore
 
     def save_answer(self, crit) -> None:
@@ -65,7 +65,7 @@ class MeetingMixin:
     def open_meeting(self, meeting_id: int | None) -> None:
         if meeting_id is None:
             return
-        from ..engine import Turn
+        from ..core.types import Turn
         from .render import critique_text
 
         self.action_clear()
@@ -122,7 +122,7 @@ class MeetingMixin:
 
     @work(thread=True, exclusive=True, group="ask")
     def run_panel(self, question: str) -> None:
-        from ..engine import Turn
+        from ..core.types import Turn
 
         asked = {t.critique.persona for t in self.history if t.question == question}
         verdicts = {t.critique.persona: t.critique.verdict for t in self.history if t.question == question}
@@ -160,8 +160,8 @@ class MeetingMixin:
 
     @work(thread=True, group="export")
     def export_meeting(self, meeting_id: int) -> None:
-        from ..brief import build, to_html
-        from ..session import export_markdown
+        from ..meetings.brief import build, to_html
+        from ..meetings.store import export_markdown
 
         out = Path(self.settings.home) / "exports"
         out.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jan.core.config import load_settings
-from jan.session import MeetingStore
+from jan.meetings.store import MeetingStore
 from jan.tui.app import make_app
 from jan.tui.screens import MeetingPicker, NoteScreen
 
