@@ -1,6 +1,6 @@
 """Meeting features of the app: saving answers, reopening past meetings, decisions, panel, exports.
 
-A mixin for JanApp so app.py stays small; the work itself is in jan/session.py, jan/brief.py."""
+A mixin for JanApp so app.py stays small; the work itself is in jan/meetings/ (store, brief)."""
 
 from __future__ import annotations
 
