@@ -13,10 +13,9 @@ from ..core.lang import detect
 from ..core.types import Critique, Evidence, Turn
 from . import critique as critique_mod
 from . import prompt
-from .backends import extractive
+from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F401 (LOCAL_BUDGET: public)
 
 MAX_QUESTION = 2000
-LOCAL_BUDGET = 760  # prompt tokens for the embedded model: prefill (~90-110 tok/s) is most of its first-token time
 # Relevance gate, calibrated on tests/data/answers_eval.jsonl (in-scope vs off-evidence questions):
 # the best dense cosine alone is compressed and language-biased, so a weaker dense match must be backed by
 # lexical overlap with the built-in cards (BM25 score of the best card).
@@ -92,12 +91,7 @@ class Engine:
         self.retrieve("klant", self.registry.get(persona_id or self.settings.persona), [])
 
     def model(self) -> str:
-        m = self.settings.model
-        if m == "auto":  # the embedded local model when installed (`make model`), else extractive
-            from .backends.local import MODEL_NAME, available
-
-            return MODEL_NAME if available() else "none"
-        return m
+        return resolve(self.settings.model)  # auto: the embedded local model when installed, else extractive
 
     # ------------------------------------------------------------ ask
     def check_question(self, question: str) -> str:
@@ -139,37 +133,33 @@ class Engine:
         relevant = is_relevant(top_similarity(evidence), lexical[0][1] if lexical else 0.0)
         myths = self.myths.check(topic, language) if relevant else []
         model = model or self.model()
-        if model == "none":
+        backend = backend_for(model)
+        if not backend.generates:
             crit = extractive.build(persona, topic, evidence, language, myths, relevant=relevant)
             crit.question = question
             critique_mod.verify(crit, evidence)
             if on_token:
                 on_token(crit.summary)
         else:
-            crit = self._generate(persona, question, evidence, language, myths, history, model, relevant,
+            crit = self._generate(persona, question, evidence, language, myths, history, backend, relevant,
                                   on_token, cancel)
         crit.myths = myths
         crit.evidence = evidence
         return self._keep_stance(crit, history, pushback, language)
 
-    def _generate(self, persona, question, evidence, language, myths, history, model, relevant, on_token, cancel):
-        from .backends.generate import stream
-
-        hosted = not model.startswith("local/")
+    def _generate(self, persona, question, evidence, language, myths, history, backend, relevant, on_token, cancel):
+        model = backend.model
         shown = evidence if relevant else []
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
-                                          budget=2500 if hosted else LOCAL_BUDGET,
-                                          stance=None if hosted else extractive.lean(question, myths))
-        text = stream(model, messages, timeout=self.settings.timeout, on_token=on_token,
+                                          budget=backend.budget,
+                                          stance=extractive.lean(question, myths) if backend.steered else None)
+        text = backend.stream(messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                         summary="", model=model)
         critique_mod.parse(text, crit)
-        if not hosted:
-            from .backends.local import mend_cuts
-
-            mend_cuts(crit)
+        backend.mend(crit)
         system = messages[0]["content"]
         profiles = (persona.profile(), persona.profile(compact=True))
         instructions = system

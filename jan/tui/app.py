@@ -97,10 +97,10 @@ class JanApp(MeetingMixin, App):
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
             self.call_from_thread(self.set_status, "not ready")
             return
-        from ..answer.backends.generate import prepare
+        from ..answer.backends import backend_for
 
         try:  # litellm and the local model, loaded while the first question is being typed
-            prepare(engine.model())
+            backend_for(engine.model()).prepare()
         except JanError as exc:  # e.g. a truncated model file: said now, and again when a question needs it
             self.call_from_thread(self.add_message, f"⚠ {exc}", "error")
         self.prepared = True

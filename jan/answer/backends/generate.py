@@ -39,14 +39,9 @@ def _litellm():
 def prepare(model: str) -> None:
     """Import litellm (≈1.5 s of GIL-bound import) and, for the embedded model, load it: done in the
     background when the app starts, so the first question does not pay for it."""
-    if model == "none":
-        return
-    _litellm()
-    if model.startswith("local/"):
-        from .local import available, load
+    from . import backend_for
 
-        if available():
-            load()
+    backend_for(model).prepare()
 
 
 def _explain(exc: Exception, model: str, partial: str) -> GenerationError:
@@ -95,13 +90,13 @@ def _classify(exc: Exception, model: str, partial: str) -> GenerationError:
 
 def stream(model: str, messages: list[dict], *, timeout: float, on_token: Callable[[str], None] | None = None,
            api_base: str | None = None, max_tokens: int = 400, cancel: Callable[[], bool] | None = None,
-           **extra) -> str:
+           temperature: float = 0.2, **extra) -> str:
     """Stream a completion; returns the full text. Raises GenerationError (with .partial) on failure."""
     litellm = _litellm()
     partial: list[str] = []
-    # the embedded model answers greedily (reproducible; the grammar keeps it on track); hosted ones at 0.2
+    # the backend sets the temperature: the embedded model answers greedily, hosted ones at 0.2
     kwargs = dict(model=model, messages=messages, stream=True, timeout=timeout, max_tokens=max_tokens,
-                  temperature=0.0 if model.startswith("local/") else 0.2, num_retries=2)
+                  temperature=temperature, num_retries=2)
     if api_base:
         kwargs["api_base"] = api_base
     kwargs.update(extra)
