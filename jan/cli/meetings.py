@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import services
 from ..core.errors import JanError
+from ..core.files import atomic_write_text
 from .common import out as _out
 from .common import settings as _settings
 
@@ -21,14 +22,10 @@ def write_output(path: str, text: str, force: bool) -> Path:
         raise JanError(f"{p}: already exists; use --force to overwrite")
     if p.is_dir():
         raise JanError(f"{p}: is a folder; give a file name")
-    tmp = p.with_name(f".{p.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
+        return atomic_write_text(p, text)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise JanError(f"{p}: cannot write ({exc.strerror})") from None
-    return p
 
 
 def persona_list(engine, spec: str | None) -> list[str]:

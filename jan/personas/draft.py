@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from ..core.errors import JanError
+from ..core.files import atomic_write_text
 from ..core.textclean import sentences
 
 FIELDS = {
@@ -85,7 +86,4 @@ def draft(engine, pid: str, files: list[Path], folder: Path, ingest) -> Path:
     out += ["red_lines:"] + trait("red_lines", "  ", True)
     out += ["evidence_tags: [TODO]  # tags of corpus cards that ground this persona (see `jan search`)"]
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".yaml.tmp")
-    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return atomic_write_text(target, "\n".join(out) + "\n")

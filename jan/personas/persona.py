@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..core import safeyaml
 from ..core.errors import JanError, LintError, problem_lines
+from ..core.files import atomic_write_text
 
 PERSONA_ID = r"^[a-z][a-z0-9\-]{1,31}$"
 PLACEHOLDER = "TODO"
@@ -256,7 +257,4 @@ def write_template(pid: str, folder: Path, *, force: bool = False) -> Path:
     path = folder / f"{pid}.yaml"
     if path.exists() and not force:
         raise JanError(f"{path}: already exists; not overwriting (pick another id or remove the file)")
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(TEMPLATE.format(pid=pid, path=path), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, TEMPLATE.format(pid=pid, path=path))

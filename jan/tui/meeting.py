@@ -160,6 +160,7 @@ class MeetingMixin:
 
     @work(thread=True, group="export")
     def export_meeting(self, meeting_id: int) -> None:
+        from ..core.files import atomic_write_text
         from ..meetings.brief import build, to_html
         from ..meetings.store import export_markdown
 
@@ -167,14 +168,14 @@ class MeetingMixin:
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md = out / f"meeting-{meeting_id}-{stamp}.md"
-        md.write_text(export_markdown(self.meeting_store(), meeting_id), encoding="utf-8")
+        atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id))
         msg = f"exported {md}"
         if self.history:
             question = self.history[-1].question
             crits = [t.critique for t in self.history if t.question == question]
             brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
             html_path = out / f"brief-{meeting_id}-{stamp}.html"
-            html_path.write_text(to_html(brief), encoding="utf-8")
+            atomic_write_text(html_path, to_html(brief))
             msg += f" and {html_path}"
         self.call_from_thread(self.add_message, Text(msg), "system")
         self.call_from_thread(self.notify, "Meeting exported.")
