@@ -17,10 +17,25 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import JanError
+from ..core.sqlite import check_not_newer, migrate
 from ..core.types import Chunk
 from .embed import Embedder, get_embedder
 
-SCHEMA_VERSION = 1
+# PRAGMA user_version counts these (core.sqlite.migrate); a manifest from before user_version (version 0)
+# already has the tables and meta 'schema' = 1, so migration 1 only adds what is missing.
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+        "CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT, tag TEXT, title TEXT,"
+        " n_chunks INTEGER, ingested_at REAL)",
+        "CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, doc TEXT, idx INTEGER, text TEXT,"
+        " source TEXT, locator TEXT, tag TEXT, header TEXT, kind TEXT, card_id TEXT, topics TEXT)",
+        "CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc)",
+        "CREATE INDEX IF NOT EXISTS chunks_tag ON chunks(tag)",
+        "INSERT OR IGNORE INTO meta VALUES ('schema', '1')",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
 OVERFETCH_MIN_SHARE = 0.25  # a tag filter keeping at least this share of chunks is applied after the search
 _CHUNK_COLS = [f.name for f in fields(Chunk)]
 
@@ -64,23 +79,11 @@ class Store:
     def _open_db(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(self.db_path, timeout=10, check_same_thread=False)
+            check_not_newer(db, MIGRATIONS, str(self.db_path))
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-                CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT, tag TEXT, title TEXT,
-                    n_chunks INTEGER, ingested_at REAL);
-                CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, doc TEXT, idx INTEGER, text TEXT,
-                    source TEXT, locator TEXT, tag TEXT, header TEXT, kind TEXT, card_id TEXT, topics TEXT);
-                CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc);
-                CREATE INDEX IF NOT EXISTS chunks_tag ON chunks(tag);
-                """
-            )
+            migrate(db, MIGRATIONS, str(self.db_path))
             version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if version is None:
-                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                db.commit()
-            elif int(version[0]) > SCHEMA_VERSION:
+            if int(version[0]) > SCHEMA_VERSION:  # the marker jans before user_version wrote and read
                 raise JanError(f"{self.db_path}: made by a newer jan (schema {version[0]}); upgrade jan")
             return db
         except sqlite3.DatabaseError as exc:

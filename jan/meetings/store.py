@@ -11,9 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import JanError
+from ..core.sqlite import check_not_newer, migrate
 from ..core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
 
-SCHEMA = 1
+# PRAGMA user_version counts these (core.sqlite.migrate); add a list to change the schema
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE IF NOT EXISTS meetings (id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at REAL)",
+        "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
+        " REFERENCES meetings(id), ts REAL, persona TEXT, question TEXT, model TEXT, critique TEXT)",
+        "CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
+        " REFERENCES meetings(id), entry_id INTEGER REFERENCES entries(id), kind TEXT, note TEXT, ts REAL)",
+    ],
+]
+SCHEMA = len(MIGRATIONS)
 
 
 def critique_from_dict(d: dict) -> Critique:
@@ -65,29 +76,16 @@ class MeetingStore:
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             self.db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if existed:
                 self.db.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
-                if version > SCHEMA:
-                    raise JanError(f"{self.path}: written by a newer jan (schema {version} > {SCHEMA}); upgrade jan. "
-                                   "The file was not changed.")
+            version = check_not_newer(self.db, MIGRATIONS, str(self.path))
+            if existed:
                 tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
                 if version == SCHEMA and not {"meetings", "entries", "decisions"} <= tables:
                     raise JanError(f"{self.path}: not a jan meetings database; move it away. The file was not changed.")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
-            if version < SCHEMA:
-                with self.db:
-                    self.db.executescript(
-                        """
-                        CREATE TABLE IF NOT EXISTS meetings (id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at REAL);
-                        CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL
-                            REFERENCES meetings(id), ts REAL, persona TEXT, question TEXT, model TEXT, critique TEXT);
-                        CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL
-                            REFERENCES meetings(id), entry_id INTEGER REFERENCES entries(id), kind TEXT, note TEXT, ts REAL);
-                        """
-                    )
-                    self.db.execute(f"PRAGMA user_version={SCHEMA}")
+            migrate(self.db, MIGRATIONS, str(self.path))
         except sqlite3.DatabaseError as exc:
             raise JanError(f"{self.path}: the meetings database is damaged ({exc}); it was not changed — "
                            "move it away to start a new one") from None
