@@ -32,8 +32,6 @@ def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    pytest.importorskip("setuptools")
-    pytest.importorskip("wheel")
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "src"  # a copy, so the build leaves no build/ or egg-info in the checkout
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
