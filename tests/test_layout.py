@@ -78,3 +78,11 @@ def test_the_wheel_layout_has_the_subpackages():
         assert (ROOT / "jan" / name / "__init__.py").is_file(), name
     assert (ROOT / "jan" / "services.py").is_file()
     assert not list((ROOT / "jan").glob("bench*.py")), "benchmarks live outside the package"
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {_module(p) for p in (ROOT / "jan").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
