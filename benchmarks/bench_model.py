@@ -19,7 +19,6 @@ def measure(settings) -> dict:
         return {"skipped": "local model not installed (run `make model`)"}
     from jan import services
     from jan.answer import prompt
-    from jan.answer.backends import extractive
     from jan.answer.engine import LOCAL_BUDGET
 
     t = time.perf_counter()
@@ -30,10 +29,9 @@ def measure(settings) -> dict:
 
     # prefill speed of this machine, on this question's own prompt, from an empty KV cache
     persona = engine.registry.get("jan")
-    evidence = engine.retrieve(QUESTION, persona, [])
+    judgment, evidence = engine.judge(QUESTION, persona, engine.retrieve(QUESTION, persona, []), "en")
     myths = engine.myths.check(QUESTION, "en")
-    messages, _ = prompt.build(persona, QUESTION, evidence, "en", myths, budget=LOCAL_BUDGET,
-                               stance=extractive.lean(QUESTION, myths))
+    messages, _ = prompt.build(persona, QUESTION, evidence, "en", myths, budget=LOCAL_BUDGET, stance=judgment)
     # Qwen's chat template (ChatML), as create_chat_completion applies it to a prompt with a system message
     text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages) + "<|im_start|>assistant\n"
     prompt_tokens = len(llm.tokenize(text.encode("utf-8"), special=True))

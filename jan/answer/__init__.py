@@ -10,7 +10,6 @@ _API = {
     "MAX_QUESTION": "engine",
     "LOCAL_BUDGET": "engine",
     "is_pushback": "engine",
-    "is_relevant": "engine",
     "parse": "critique",
     "verify": "critique",
     "to_markdown": "critique",

@@ -136,10 +136,33 @@ def verify(critique: Critique, shown: list[Evidence]) -> Critique:
     return critique
 
 
+TRAIT_CHARS = 110  # a trait in the one-line reason is cut at a word boundary after this many characters
+
+
+def _short(text: str, n: int = TRAIT_CHARS) -> str:
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def verdict_reason(c: Critique) -> str:
+    """The deciding reasons in one line: 'breaks: I want to reach a real person … [E1 ✓] [E3]'. A ✓ only
+    where an answer point cites that item and the citation gate verified it; '' when there is no reason."""
+    ok = {x.evidence_id for p in c.points for x in p.citations if x.verified}
+    parts = []
+    for r in c.reasons[:2]:
+        head = f"{r.relation}: {_short(strip_controls(r.trait))}" if r.trait else \
+            f"research {r.direction}: {_short(strip_controls(r.practice))}"
+        cites = " ".join(f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence)
+        parts.append(f"{head} {cites}".strip())
+    return "; ".join(parts)
+
+
 def to_markdown(c: Critique) -> str:
     """A plain markdown rendering (CLI, clipboard, exports)."""
     verified, total = c.citation_counts()
-    lines = [f"**{c.persona}** — verdict: **{c.verdict}**", "", c.summary, ""]
+    lines = [f"**{c.persona}** — verdict: **{c.verdict}**"]
+    if c.reasons:
+        lines.append(f"_why: {verdict_reason(c)}_")
+    lines += ["", c.summary, ""]
     for p in c.points:
         tag = "Evidence" if p.kind == "evidence" else "Inference"
         cites = " ".join(f"[{x.evidence_id} {'✓' if x.verified else '✗'}]" for x in p.citations)

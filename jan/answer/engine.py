@@ -16,16 +16,6 @@ from . import prompt
 from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F401 (LOCAL_BUDGET: public)
 
 MAX_QUESTION = 2000
-# Relevance gate, calibrated on tests/data/answers_eval.jsonl (in-scope vs off-evidence questions):
-# the best dense cosine alone is compressed and language-biased, so a weaker dense match must be backed by
-# lexical overlap with the built-in cards (BM25 score of the best card).
-DENSE_SURE = 0.845
-DENSE_MIN = 0.80
-LEXICAL_MIN = 4.0
-
-
-def is_relevant(dense: float, lexical: float) -> bool:
-    return dense >= DENSE_SURE or (dense >= DENSE_MIN and lexical >= LEXICAL_MIN)
 PUSHBACK = re.compile(
     r"^\s*(are you sure|really\??$|i disagree|but (the|our) (cfo|ceo|board|boss|manager)|the (cfo|ceo|board) "
     r"(disagrees|thinks otherwise|sees it differently)|weet je (het )?zeker|echt\??$|maar de (directie|cfo|ceo|raad|baas)|"
@@ -50,6 +40,9 @@ class Engine:
     settings: object
     store: object = None
     extra: dict = field(default_factory=dict)  # extra litellm kwargs (tests: mock_response)
+    # with the local model: "stance" = the stance model decides, the model writes the prose; "judge" = the
+    # model also marks the top practices +/0/- (stance_llm.py). Both measured; see CHANGELOG.
+    stance_design: str = "stance"
 
     def __post_init__(self) -> None:
         from ..evidence.cards import load_cards
@@ -60,6 +53,8 @@ class Engine:
         self.cards = load_cards(s.corpus_dir)
         self._retriever = None
         self._myths = None
+        self._stance = None
+        self._card_chunks: tuple[int, dict] = (-1, {})
 
     # ------------------------------------------------------------ parts
     @property
@@ -81,6 +76,45 @@ class Engine:
             self._myths = MythChecker(self.cards, self.retriever.store.embedder)
         return self._myths
 
+    @property
+    def stance(self):
+        if self._stance is None:
+            from .stance import StanceModel
+
+            self._stance = StanceModel(self.cards, self.retriever.store.embedder)
+        return self._stance
+
+    def _with_cards(self, evidence: list[Evidence], card_ids: list[str]) -> list[Evidence]:
+        """The evidence plus, at the end, the built-in card behind each deciding reason that retrieval did
+        not rank in the top k: a verdict is only shown with the evidence it rests on."""
+        store = self.retriever.store
+        gen, by_card = self._card_chunks
+        if gen != store.generation:
+            by_card = {c.card_id: c for c in store.chunks(["builtin"]) if c.card_id}
+            self._card_chunks = (store.generation, by_card)
+        have = {e.chunk.card_id for e in evidence}
+        out = list(evidence)
+        for cid in dict.fromkeys(card_ids):
+            if cid not in have and cid in by_card:
+                out.append(Evidence(f"E{len(out) + 1}", by_card[cid], 0.0, len(out) + 1))
+                have.add(cid)
+        return out
+
+    def judge(self, topic: str, persona, evidence: list[Evidence], language: str, local=None):
+        """The stance model's judgment, with the deciding cards added to the evidence and labelled. With
+        `local` (the stance model's judgment), the local model reads the top practices again (design B)."""
+        if local is not None:
+            from . import stance_llm
+            from .backends.local import complete
+
+            judgment = stance_llm.judge(self.stance, complete, topic, persona, evidence, language, base=local)
+        else:
+            judgment = self.stance.judge(topic, persona, evidence, language)
+        evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
+        for r in judgment.reasons:
+            r.evidence = [e.label for e in evidence if e.chunk.card_id == r.card_id]
+        return judgment, evidence
+
     def warm_up(self, persona_id: str | None = None) -> None:
         """Open the store (indexing the built-in corpus on first use), build the lexical and myth indexes and
         run one search the way a question to this persona does: the first Chroma query loads the vector
@@ -88,6 +122,7 @@ class Engine:
         above — both cost ≈0.2 s of frozen UI when left to the first question (measured by `make bench`)."""
         self.retriever.lexical("klant", 1, ["builtin"])
         self.myths.scores("klant")
+        self.stance.scores(self.stance.embed("klant"), "klant", self.registry.get(persona_id or self.settings.persona))
         self.retrieve("klant", self.registry.get(persona_id or self.settings.persona), [])
 
     def model(self) -> str:
@@ -117,43 +152,50 @@ class Engine:
     def ask(self, question: str, persona_id: str | None = None, *, history: list[Turn] | None = None,
             model: str | None = None, on_evidence: Callable[[list[Evidence]], None] | None = None,
             on_token: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None) -> Critique:
-        from ..evidence.retrieval import top_similarity
-
         question = self.check_question(question)
         persona = self.registry.get(persona_id or self.settings.persona)
         history = [t for t in (history or []) if t.critique.persona == persona.id]
         # a question without language clues ("Really?") continues in the conversation's language
         language = detect(question, default=history[-1].critique.language if history else persona.language)
         evidence = self.retrieve(question, persona, history)
-        if on_evidence:
-            on_evidence(evidence)
         pushback = bool(history and is_pushback(question))
         topic = self.topic(question, history)
-        lexical = self.retriever.lexical(topic, 1, ["builtin"])
-        relevant = is_relevant(top_similarity(evidence), lexical[0][1] if lexical else 0.0)
-        myths = self.myths.check(topic, language) if relevant else []
         model = model or self.model()
         backend = backend_for(model)
+        judgment, evidence = self.judge(topic, persona, evidence, language)
+        if on_evidence:
+            on_evidence(evidence)
+        if backend.steered and self.stance_design == "judge":  # design B: the local model judges too
+            judgment, more = self.judge(topic, persona, evidence, language, local=judgment)
+            if on_evidence and len(more) != len(evidence):
+                on_evidence(more)
+            evidence = more
+        relevant = judgment.verdict != "no-evidence"
+        myths = self.myths.check(topic, language) if relevant else []
         if not backend.generates:
-            crit = extractive.build(persona, topic, evidence, language, myths, relevant=relevant)
+            crit = extractive.build(persona, topic, evidence, language, myths, judgment)
             crit.question = question
             critique_mod.verify(crit, evidence)
             if on_token:
                 on_token(crit.summary)
         else:
-            crit = self._generate(persona, question, evidence, language, myths, history, backend, relevant,
+            crit = self._generate(persona, question, evidence, language, myths, history, backend, judgment,
                                   on_token, cancel)
         crit.myths = myths
         crit.evidence = evidence
+        crit.reasons = judgment.reasons
         return self._keep_stance(crit, history, pushback, language)
 
-    def _generate(self, persona, question, evidence, language, myths, history, backend, relevant, on_token, cancel):
+    def _generate(self, persona, question, evidence, language, myths, history, backend, judgment, on_token, cancel):
         model = backend.model
+        relevant = judgment.verdict != "no-evidence"
         shown = evidence if relevant else []
+        # the small local model writes the prose for the stance model's verdict (the grammar holds it);
+        # a hosted model judges for itself and a disagreement is noted
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
                                           budget=backend.budget,
-                                          stance=extractive.lean(question, myths) if backend.steered else None)
+                                          stance=judgment if backend.steered else None)
         text = backend.stream(messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
@@ -171,6 +213,8 @@ class Engine:
         critique_mod.verify(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
+        elif crit.verdict != judgment.verdict:
+            crit.notes.append(f"the stance model disagrees: {judgment.line()} (the model said {crit.verdict})")
         if not crit.summary:  # none given, or it was dropped: a plain sentence that matches the verdict
             crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])[crit.verdict].format(line="").strip()
         return crit

@@ -30,7 +30,6 @@ SUMMARY: Ik wil iemand kunnen spreken als er iets misgaat met mijn aansluiting.
 
 
 SMALL_BUDGET = 1200  # prompt budgets up to this are for small local models
-STANCES = {"opposes": "opposes or mixed", "supports": "supports or mixed", "mixed": "mixed"}
 
 
 def estimate_tokens(text: str) -> int:
@@ -39,7 +38,7 @@ def estimate_tokens(text: str) -> int:
 
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,
           myths: list[MythFlag] | None = None, history: list[tuple[str, str]] | None = None,
-          budget: int = 700, stance: str | None = None) -> tuple[list[dict], list[Evidence]]:
+          budget: int = 700, stance=None) -> tuple[list[dict], list[Evidence]]:
     """Return (messages, evidence actually included). The budget counts prompt tokens (≈ chars/4)."""
     nonce = secrets.token_hex(4)
     small = budget <= SMALL_BUDGET  # a small local model: compact profile, shorter items, no example
@@ -83,8 +82,13 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     user += "Evidence:\n" + ("\n".join(blocks) if blocks else "(none found)") + "\n\n"
     if myth_text:
         user += myth_text + "\n"
-    if stance:  # small models: the stance the proposal's wording and myths point to (the grammar holds it)
-        user += f"Stance hint: {STANCES[stance]}\n"
+    if stance is not None and stance.verdict != "no-evidence":
+        # small models: the stance model's verdict and its reasons (the grammar holds the verdict)
+        user += f"Your verdict: {stance.verdict}\n"
+        for r in stance.reasons[:2]:
+            cites = "".join(f" [{e}]" for e in r.evidence if any(x.label == e for x in included))
+            what = f"it {r.relation} this trait of yours: {r.trait}" if r.trait else f"the research is {r.direction} it"
+            user += f"Why: the proposal means '{r.practice}'; {what}{cites}\n"
     user += f"Question from the team: {question}\n"
     user += f"(The team is asking you: answer as {persona.name} yourself, saying I, never about {persona.name}.)"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], included

@@ -24,7 +24,7 @@ def cmd_eval(args) -> int:
     if args.what == "answers":
         from ..eval.evaluate import eval_answers, format_answers
 
-        result = eval_answers(services.engine(s), Path(args.file), args.model)
+        result = eval_answers(services.engine(s, stance_design=args.stance_design), Path(args.file), args.model)
         _out(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_answers(result))
         return 0 if not result["errors"] else 1
     raise JanError(f"unknown evaluation {args.what!r}")
@@ -37,4 +37,7 @@ def register(add) -> None:
     sp.add_argument("--tag", action="append")
     sp.add_argument("--modes", default="hybrid,dense,bm25")
     sp.add_argument("--model", help="answers: litellm model string, 'none' for extractive mode")
+    sp.add_argument("--stance-design", choices=["stance", "judge"], default="stance",
+                    help="answers with the local model: the stance model decides (stance) or the model also "
+                         "marks the top practices (judge)")
     sp.add_argument("--json", action="store_true")

@@ -41,7 +41,7 @@ def panel(engine, question: str, ids: list[str], model: str | None = None):
 
 
 def panel_markdown(engine, critiques) -> str:
-    from ..answer.critique import to_markdown
+    from ..answer.critique import to_markdown, verdict_reason
 
     verdicts = {c.persona: c.verdict for c in critiques}
     distinct = set(verdicts.values())
@@ -50,9 +50,10 @@ def panel_markdown(engine, critiques) -> str:
         lines.append(f"**They agree:** all {len(critiques)} say *{distinct.pop()}*.")
     else:
         lines.append("**They differ:** " + "; ".join(f"{engine.registry.get(p).name} *{v}*" for p, v in verdicts.items()))
-    lines += ["", "| Persona | Verdict | In one line |", "|---|---|---|"]
+    lines += ["", "| Persona | Verdict | Why | In one line |", "|---|---|---|---|"]
     for c in critiques:
-        lines.append(f"| {engine.registry.get(c.persona).name} | {c.verdict} | {c.summary.replace('|', '/')} |")
+        why = verdict_reason(c).replace("|", "/") or "–"
+        lines.append(f"| {engine.registry.get(c.persona).name} | {c.verdict} | {why} | {c.summary.replace('|', '/')} |")
     for c in critiques:
         lines += ["", f"## {engine.registry.get(c.persona).name}", "", to_markdown(c)]
     return "\n".join(lines)

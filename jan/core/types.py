@@ -62,6 +62,21 @@ class MythFlag:
 
 
 @dataclass
+class Reason:
+    """One deciding reason of a verdict: what the proposal does (the practice it matches), what the research
+    on that practice says (direction), the persona trait it touches and the evidence items that say so."""
+
+    direction: Literal["for", "against"]  # the research is for / against what the proposal does
+    practice: str  # the matched practice, in the answer's language
+    card_id: str
+    similarity: float
+    trait_id: str = ""  # e.g. "goals[0]", "red_lines[1]", "channels.refuses[0]"
+    trait: str = ""
+    relation: str = ""  # serves | breaks | eases | hits (how the proposal stands to the trait)
+    evidence: list[str] = field(default_factory=list)  # E# labels of the card's items in the evidence
+
+
+@dataclass
 class Critique:
     persona: str
     question: str
@@ -75,6 +90,7 @@ class Critique:
     model: str = "none"
     abstained: bool = False
     notes: list[str] = field(default_factory=list)  # e.g. "2 citations dropped by the gate"
+    reasons: list[Reason] = field(default_factory=list)  # why the verdict (stance model), deciding first
 
     def citation_counts(self) -> tuple[int, int]:
         cites = [c for p in self.points for c in p.citations]

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from ..answer.critique import VERDICTS
 from ..core.errors import JanError
 from ..core.textclean import normalize_for_match
 
@@ -77,7 +78,9 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
 
     citation validity: share of shown citations that passed the gate; abstention: share of off-evidence
     lines answered no-evidence; false refusal: share of in-scope lines answered no-evidence; stance flips:
-    share of pushback lines whose verdict changed. Lines for personas that do not exist are skipped."""
+    share of pushback lines whose verdict changed. Lines with an `expect` verdict are scored too: accuracy,
+    recall per class and a confusion table (expected → given). Lines for personas that do not exist are
+    skipped."""
     from ..core.types import Turn
 
     rows = read_jsonl(path, ("q", "persona", "in_scope"))
@@ -85,6 +88,8 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
     known = set(engine.registry.ids())
     skipped = sorted({r["persona"] for r in rows if r["persona"] not in known})
     groups: dict[str, dict] = {}
+    confusion: dict[str, dict[str, dict[str, int]]] = {}
+    details: list[dict] = []
     errors: list[str] = []
 
     def bump(lang: str, key: str, value: int = 1) -> None:
@@ -105,6 +110,15 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             bump(lang, "voice_ok", int(in_voice(crit.summary, engine.registry.get(row["persona"]).name)))
             bump(lang, "in_scope" if row["in_scope"] else "off")
             bump(lang, ("refused" if row["in_scope"] else "abstained"), int(refused))
+            if row.get("expect") in VERDICTS:
+                bump(lang, "judged")
+                bump(lang, "right", int(crit.verdict == row["expect"]))
+                for g in ("all", lang):
+                    cell = confusion.setdefault(g, {}).setdefault(row["expect"], {})
+                    cell[crit.verdict] = cell.get(crit.verdict, 0) + 1
+                details.append({"line": n, "persona": row["persona"], "expect": row["expect"],
+                                "verdict": crit.verdict, "q": row["q"],
+                                "reason": crit.reasons[0].practice if crit.reasons else ""})
             if row.get("pushback"):
                 again = engine.ask(row["pushback"], row["persona"], model=model, history=[Turn(row["q"], crit)])
                 bump(lang, "pushback")
@@ -117,7 +131,7 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             bump(lang, "errors")
     result: dict = {"file": str(path), "model": model, "lines": len(rows),
                     "skipped": [f"persona {p!r} not found; its lines were skipped" for p in skipped],
-                    "errors": errors, "groups": {}}
+                    "errors": errors, "groups": {}, "confusion": confusion, "details": details}
     for name, c in sorted(groups.items(), key=lambda kv: (kv[0] != "all", kv[0])):
         answered = c.get("in_scope", 0) + c.get("off", 0)
         result["groups"][name] = {
@@ -131,6 +145,11 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             "stance_flips": _ratio(c.get("flips", 0), c.get("pushback", 0)),
             "pushback": c.get("pushback", 0),
             "first_person": _ratio(c.get("voice_ok", 0), answered),
+            "verdict_accuracy": _ratio(c.get("right", 0), c.get("judged", 0)),
+            "judged": c.get("judged", 0),
+            "recall": {v: _ratio(confusion.get(name, {}).get(v, {}).get(v, 0),
+                                 sum(confusion.get(name, {}).get(v, {}).values()))
+                       for v in VERDICTS if confusion.get(name, {}).get(v)},
             "errors": c.get("errors", 0),
         }
     return result
@@ -163,5 +182,17 @@ def format_answers(result: dict) -> str:
                      f"{cell(g['abstention'], g['off_evidence']):>13}  {cell(g['false_refusal'], g['in_scope']):>13}  "
                      f"{cell(g['stance_flips'], g['pushback']):>13}  {cell(g['first_person'], g['answered']):>13}  "
                      f"{g['errors']:>6}")
+    if any(g["judged"] for g in result["groups"].values()):
+        lines.append("")
+        lines.append(f"{'group':<6} {'verdict accuracy':>17}  recall per class")
+        for name, g in result["groups"].items():
+            recall = "  ".join(f"{v} {r:.2f}" for v, r in g["recall"].items())
+            lines.append(f"{name:<6} {cell(g['verdict_accuracy'], g['judged']):>17}  {recall}")
+        table = result["confusion"].get("all", {})
+        lines += ["", "confusion (rows: expected, columns: answered)",
+                  f"{'':<12}" + "".join(f"{v:>12}" for v in VERDICTS)]
+        for v in VERDICTS:
+            if v in table:
+                lines.append(f"{v:<12}" + "".join(f"{table[v].get(w, 0):>12}" for w in VERDICTS))
     lines += [f"error: {e}" for e in result["errors"]]
     return "\n".join(lines)

@@ -29,7 +29,6 @@ _API = {
     "Tokenizer": "lexical",
     "query_terms": "lexical",
     "Retriever": "retrieval",
-    "top_similarity": "retrieval",
     "MythChecker": "myths",
     "proposal": "myths",
     "translate": "glossary",

@@ -13,6 +13,18 @@ from ..core.errors import JanError, LintError, problem_lines
 CARD_ID = r"^[a-z0-9][a-z0-9\-]{1,79}$"
 
 
+class Practice(BaseModel):
+    """What a proposal could do that this card's research speaks to, and whether the research is for or
+    against doing it. Written as an action a team might propose, in English and Dutch, so the stance model
+    can match a proposal to it in either language (see stance.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    en: str = Field(min_length=8, max_length=240)
+    nl: str = Field(min_length=8, max_length=240)
+    research: Literal["for", "against"]
+
+
 class Card(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -25,6 +37,7 @@ class Card(BaseModel):
     tags: list[str] = Field(min_length=1)
     lang: str = Field(pattern=r"^[a-z]{2}$")
     nl: str | None = None
+    practices: list[Practice] = Field(default_factory=list, max_length=8)
     body: str = Field(min_length=20)
     path: str = ""
 

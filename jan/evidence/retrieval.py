@@ -148,9 +148,3 @@ def scale(values: list[float], floor: float | None = None) -> list[float]:
     lo = floor if floor is not None else (min(values) if len(values) > 1 else 0.0)
     span = (hi - lo) or 1.0
     return [(v - lo) / span for v in values]
-
-
-def top_similarity(evidence: list[Evidence]) -> float:
-    vals = [e.similarity for e in evidence if e.similarity is not None]
-    return float(np.max(vals)) if vals else 0.0
-

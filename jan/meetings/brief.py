@@ -8,6 +8,7 @@ import html
 import time
 from dataclasses import dataclass, field
 
+from ..answer.critique import verdict_reason
 from ..core.types import Critique, Evidence, MythFlag
 
 
@@ -87,9 +88,11 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
 def to_markdown(b: Brief) -> str:
     out = [f"# Boardroom brief: {b.proposal}", "", f"_Prepared {time.strftime('%Y-%m-%d')} with Jan in the room. "
            "Every quotation below was checked word for word against its source._", "", "## The proposal", "",
-           b.proposal, "", "## What our customers would say", "", "| Persona | Verdict | In one line |", "|---|---|---|"]
+           b.proposal, "", "## What our customers would say", "", "| Persona | Verdict | Why | In one line |",
+           "|---|---|---|---|"]
     for c in b.critiques:
-        out.append(f"| {b.names.get(c.persona, c.persona)} | {c.verdict} | {_cell(c.summary)} |")
+        out.append(f"| {b.names.get(c.persona, c.persona)} | {c.verdict} | {_cell(verdict_reason(c)) or '–'} | "
+                   f"{_cell(c.summary)} |")
     out += ["", "## The case for and against", "", "| Side | Point | Evidence | Source |", "|---|---|---|---|"]
     if not b.case_for:
         out.append("| For | The proposal's own rationale | no supporting evidence found in the corpus | – |")
@@ -120,9 +123,10 @@ def to_html(b: Brief) -> str:
     parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Brief: {e(b.proposal)}</title>"
              f"<style>{CSS}</style></head><body>", f"<h1>Boardroom brief: {e(b.proposal)}</h1>",
              "<p><em>Every quotation below was checked word for word against its source.</em></p>",
-             "<h2>What our customers would say</h2><table><tr><th>Persona</th><th>Verdict</th><th>In one line</th></tr>"]
+             "<h2>What our customers would say</h2><table><tr><th>Persona</th><th>Verdict</th><th>Why</th><th>In one line</th></tr>"]
     for c in b.critiques:
-        parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(c.verdict)}</td><td>{e(c.summary)}</td></tr>")
+        parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(c.verdict)}</td><td>{e(verdict_reason(c) or '–')}</td>"
+                     f"<td>{e(c.summary)}</td></tr>")
     parts.append("</table><h2>The case for and against</h2><table><tr><th>Side</th><th>Point</th><th>Evidence</th>"
                  "<th>Source</th></tr>")
     if not b.case_for:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core.errors import JanError
 from ..core.sqlite import check_not_newer, migrate
-from ..core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from ..core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point, Reason
 
 # PRAGMA user_version counts these (core.sqlite.migrate); add a list to change the schema
 MIGRATIONS: list[list[str]] = [
@@ -38,6 +38,7 @@ def critique_from_dict(d: dict) -> Critique:
         summary=d.get("summary", ""), points=points, myths=[MythFlag(**m) for m in d.get("myths", [])],
         questions_back=list(d.get("questions_back", [])), evidence=evidence, model=d.get("model", "none"),
         abstained=d.get("abstained", False), notes=list(d.get("notes", [])),
+        reasons=[Reason(**r) for r in d.get("reasons", [])],
     )
 
 

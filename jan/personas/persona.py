@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,11 +20,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class Practice(_Strict):
+    """Something a team could propose that this trait speaks to, and the persona's stance on it: in English
+    and Dutch, so the stance model can match a proposal in either language (see stance.py)."""
+
+    en: str = Field(min_length=8, max_length=240)
+    nl: str = Field(min_length=8, max_length=240)
+    stance: Literal["for", "against"]
+
+
 class Trait(_Strict):
     """One statement about the persona and the corpus cards it rests on."""
 
     text: str = Field(min_length=3, max_length=600)
     provenance: list[str] = Field(default_factory=list)
+    practices: list[Practice] = Field(default_factory=list, max_length=8)
 
 
 class Channels(_Strict):

@@ -7,6 +7,7 @@ import re
 from rich.style import Style
 from rich.text import Text
 
+from ..answer.critique import verdict_reason
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Critique, Evidence
 
@@ -18,6 +19,9 @@ def critique_text(c: Critique, persona_name: str) -> Text:
     t.append(f"{persona_name} ", style="bold")
     t.append(f"[{c.verdict}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
     t.append("\n")
+    if c.reasons:  # why: the trait the proposal serves or breaks, and the evidence that says so
+        t.append(f"{c.verdict} — ", style=VERDICT_STYLE.get(c.verdict, "bold"))
+        t.append(verdict_reason(c) + "\n", style="italic")
     t.append(strip_controls(c.summary) + "\n")
     for p in c.points:
         if p.kind == "evidence":

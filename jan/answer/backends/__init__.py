@@ -21,7 +21,7 @@ class Backend(Protocol):
     model: str
     generates: bool  # False: the engine builds the answer from the evidence itself (extractive)
     budget: int  # prompt token budget
-    steered: bool  # the prompt carries a stance hint (a small model needs one; its grammar follows it)
+    steered: bool  # the prompt carries the stance model's verdict (a small model writes prose for it)
     temperature: float
 
     def prepare(self) -> None:

@@ -8,19 +8,11 @@ from __future__ import annotations
 import re
 
 from ...core.textclean import sentences
-from ...core.types import Citation, Critique, Evidence, MythFlag, Point
+from ...core.types import Citation, Critique, Evidence, MythFlag, Point, Reason
 from ...evidence.myths import proposal
 from ...personas.persona import Persona
 from ..critique import MIN_QUOTE_WORDS
-
-CUT = re.compile(r"\b(remove|removing|drop|dropping|cut|cutting|close|closing|stop|stopping|only|fewer|less|"
-                 r"hide|hiding|replace|replacing|abolish|reduce|reducing|outsource|without|no longer|"
-                 r"weghalen|weg|schrappen|afschaffen|sluiten|stoppen|alleen( nog)?|minder|verbergen|"
-                 r"vervangen|zonder|niet meer|bezuinigen|automatiseren)\b", re.I)
-ADD = re.compile(r"\b(add|adding|improve|improving|listen|involve|involving|test|testing|prototype|ask customers|"
-                 r"journey|proactive|inform|personal|empower|train|training|one contact|call back|"
-                 r"toevoegen|verbeteren|luisteren|betrekken|testen|klantreis|proactief|informeren|persoonlijk|"
-                 r"mandaat|trainen|terugbellen|één aanspreekpunt|vaste contactpersoon)\b", re.I)
+from ..stance import Judgment
 
 TEXT = {
     "en": {
@@ -34,8 +26,10 @@ TEXT = {
         "back": ["What do customers like me actually contact you about?", "Have you asked customers like me?"],
         "back_none": "Can you show me research about this? Then I can tell you more.",
         "still": "I still think the same: nothing new was brought in. ",
-        "why": {"opposes": "It comes close to what would make me leave: {trait}",
-                "supports": "It fits what I want: {trait}", "mixed": "It touches what annoys me: {trait}"},
+        # how the proposal stands to the persona's trait (stance.RELATION)
+        "why": {"breaks": "It goes against what I want: {trait}", "hits": "It is exactly what I can't stand: {trait}",
+                "serves": "It fits what I want: {trait}", "eases": "It takes away what annoys me: {trait}"},
+        "but": "But: {line}",
     },
     "nl": {
         "opposes": "Hier zou ik niet blij van worden. {line}",
@@ -48,23 +42,16 @@ TEXT = {
         "back": ["Waarover nemen klanten zoals ik eigenlijk contact op?", "Hebben jullie het klanten zoals ik gevraagd?"],
         "back_none": "Hebben jullie hier onderzoek over? Dan kan ik meer zeggen.",
         "still": "Ik blijf erbij: er is niets nieuws op tafel gekomen. ",
-        "why": {"opposes": "{trait}", "supports": "{trait}", "mixed": "{trait}"},
+        # persona traits are written in English: in Dutch the reason is the practice the research speaks to
+        "why": {"against": "{practice}: volgens het onderzoek werkt dat tegen klanten zoals ik.",
+                "for": "{practice}: volgens het onderzoek helpt dat klanten zoals ik."},
+        "but": "Maar: {line}",
     },
 }
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def lean(question: str, myths: list[MythFlag]) -> str:
-    """supports / opposes / mixed from the proposal's wording and flagged myths."""
-    cut, add = bool(CUT.search(question)), bool(ADD.search(question))
-    if myths or (cut and not add):
-        return "opposes"
-    if add and not cut:
-        return "supports"
-    return "mixed"
 
 
 def _best_sentence(text: str, query_words: set[str], language: str) -> str:
@@ -82,8 +69,17 @@ def _best_sentence(text: str, query_words: set[str], language: str) -> str:
     return ""
 
 
+def reason_line(reason: Reason, language: str) -> str:
+    """One deciding reason as the persona says it: the trait it serves or breaks (the practice in Dutch)."""
+    t = TEXT.get(language, TEXT["en"])
+    if language == "nl":
+        return t["why"][reason.direction].format(practice=reason.practice.rstrip("."))
+    return t["why"][reason.relation or ("serves" if reason.direction == "for" else "breaks")].format(
+        trait=_lower_first(reason.trait or reason.practice))
+
+
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,
-          myths: list[MythFlag], *, relevant: bool = True) -> Critique:
+          myths: list[MythFlag], judgment: Judgment) -> Critique:
     lang = language if language in TEXT else "en"
     t = TEXT[lang]
     crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
@@ -92,28 +88,29 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     # persona traits are written in English; in Dutch, Jan speaks through his own (Dutch) voice phrases,
     # the ones closest to the question first
     phrases = sorted(persona.voice.phrases, key=lambda p: -len(set(re.findall(r"\w{4,}", p.lower())) & words))
-    if not relevant or not evidence:
+    if judgment.verdict == "no-evidence" or not evidence:
         crit.abstained = True
         crit.summary = t["no-evidence"]
         own = phrases[0] if lang == "nl" else persona.decision_style.text
         crit.points.append(Point(f"{t['own']} {own}", "inference"))
         crit.questions_back.append(t["back_none"])
         return crit
-    verdict = lean(question, myths)
+    verdict = judgment.verdict
     crit.verdict = verdict
-    trait = {"opposes": persona.red_lines[0], "supports": persona.goals[0], "mixed": persona.frustrations[0]}[verdict]
-    line = phrases[0] if lang == "nl" else t["why"][verdict].format(trait=_lower_first(trait.text))
+    lines = [reason_line(r, lang) for r in judgment.reasons[:2]]
+    line = lines[0] + (" " + t["but"].format(line=lines[1]) if verdict == "mixed" and len(lines) > 1 else "")
     crit.summary = t[verdict].format(line=line)
-    # the persona speaks from its own profile first: evidence its traits rest on comes first
+    # the evidence the deciding reasons rest on first, then what the persona's own traits rest on
+    deciding = [lab for r in judgment.reasons for lab in r.evidence]
     cited = persona.cited_cards()
-    top = evidence[:4]
-    ordered = [e for e in top if e.chunk.card_id in cited] + [e for e in top if e.chunk.card_id not in cited]
+    rest = [e for e in evidence[:4] if e.label not in deciding]
+    ordered = [e for e in evidence if e.label in deciding] + sorted(rest, key=lambda e: e.chunk.card_id not in cited)
     for i, e in enumerate(ordered[:3]):
         quote = _best_sentence(e.chunk.text, words, lang)
         if not quote:
             continue
         crit.points.append(Point(f"{t['lead'][i]} {quote}", "evidence", [Citation(e.label, quote)]))
-    own = (phrases[1] if len(phrases) > 1 else phrases[0]) if lang == "nl" else trait.text
+    own = phrases[0] if lang == "nl" else next((r.trait for r in judgment.reasons if r.trait), persona.goals[0].text)
     crit.points.append(Point(f"{t['own']} {own}", "inference"))
     for m in myths[:2]:
         crit.points.append(Point(t["myth"].format(myth=m.myth), "inference"))

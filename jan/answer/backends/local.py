@@ -102,8 +102,8 @@ def grammar_for(messages: list[dict]) -> str:
         cites.append(f'" [{label}: \\"" q{label} "\\"]"')
     if not cites:
         return GRAMMAR
-    hint = re.search(r"^Stance hint: (.+)$", prompt, re.M)
-    allowed = [v for v in ("supports", "opposes", "mixed") if not hint or v in hint.group(1)] or ["mixed"]
+    decided = re.search(r"^Your verdict: (supports|opposes|mixed)$", prompt, re.M)
+    allowed = [decided.group(1)] if decided else ["supports", "opposes", "mixed"]
     return (head + 'ev ev? ev? inf? question question?\n'
             f"verdict ::= {' | '.join(_lit(v) for v in allowed)}\n"
             'ev ::= "- [evidence] " text cite "\\n"\n'
@@ -252,6 +252,15 @@ def load():
         llm.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
         _LLM = llm
     return _LLM
+
+
+def complete(messages: list[dict], grammar: str, max_tokens: int = 40) -> str:
+    """One short grammar-constrained completion (the stance judge's +/0/- marks), greedy."""
+    from llama_cpp import LlamaGrammar
+
+    out = load().create_chat_completion(messages=messages, grammar=LlamaGrammar.from_string(grammar, verbose=False),
+                                        max_tokens=max_tokens, temperature=0.0)
+    return out["choices"][0]["message"]["content"] or ""
 
 
 def _handler_class(litellm):
