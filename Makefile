@@ -32,7 +32,7 @@ NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 LLAMA := 0.3.36
 
 model: $(LOCAL)
-	@$(BIN)/python -m jan.localmodel install
+	@$(BIN)/python -m jan.answer.backends.local install
 
 $(LOCAL): $(STAMP)
 	@echo "==> compiling llama-cpp-python $(LLAMA) for this CPU (about 7 minutes on 2 cores, once per .venv)"
@@ -55,12 +55,14 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	@$(BIN)/ruff check jan tests
+	@$(BIN)/ruff check jan tests benchmarks
+	@$(BIN)/lint-imports
 	@$(PYTHON) ../shared/tools/verbatim_check.py .
 	@$(BIN)/jan personas lint
 
+# benchmarks/ is outside the wheel; the seeds (shared documents) feed the ingest and app benches when present
 bench: $(STAMP)
-	@$(BIN)/jan bench
+	@$(BIN)/python benchmarks/bench.py $$(test -d ../shared/seeds && echo --seeds ../shared/seeds)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import PERSONA
 
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
-from jan.engine import Engine
+from jan.answer.engine import Engine
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
 
 
 def block_network(monkeypatch) -> None:
@@ -32,7 +32,7 @@ def block_network(monkeypatch) -> None:
 
 def litellm():
     """litellm configured by jan (local cost map, quiet): importing it directly would fetch from the network."""
-    from jan.generate import _litellm
+    from jan.answer.backends.generate import _litellm
 
     return _litellm()
 

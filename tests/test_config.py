@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from jan.cli import main
-from jan.config import load_settings, redact
+from jan.core.config import load_settings, redact
 
 
 def test_layers_and_origins(tmp_path):

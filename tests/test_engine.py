@@ -9,13 +9,13 @@ import re
 import pytest
 from engine_helpers import block_network, break_stream_after, litellm, shipped_settings, with_model
 
-from jan import prompt
-from jan.critique import VERDICTS, to_markdown
-from jan.engine import MAX_QUESTION, Engine, Turn, is_pushback
-from jan.errors import JanError
-from jan.generate import GenerationError
-from jan.lang import detect
-from jan.textclean import normalize_for_match
+from jan.answer import prompt
+from jan.answer.backends.generate import GenerationError
+from jan.answer.critique import VERDICTS, to_markdown
+from jan.answer.engine import MAX_QUESTION, Engine, Turn, is_pushback
+from jan.core.errors import JanError
+from jan.core.lang import detect
+from jan.core.textclean import normalize_for_match
 
 PHONE = "What would Jan think of removing the phone number from the website?"
 PHONE_NL = "Wat zou Jan ervan vinden als we het telefoonnummer van de website halen?"
@@ -359,7 +359,7 @@ def test_prompt_carries_persona_evidence_and_history(shipped):
     "Customers only care about the lowest price, so let's be the cheapest.",
 ])
 def test_extractive_quotes_always_pass_the_gate(jan_env, question):
-    from jan.config import load_settings
+    from jan.core.config import load_settings
 
     crit = Engine(load_settings()).ask(question)
     assert crit.model == "none (extractive)"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from engine_helpers import block_network, litellm
 
+from jan.answer.engine import Engine
 from jan.cli import main
-from jan.config import load_settings
-from jan.engine import Engine
-from jan.errors import JanError
-from jan.evaluate import eval_answers, format_answers
+from jan.core.config import load_settings
+from jan.core.errors import JanError
+from jan.eval.evaluate import eval_answers, format_answers
 
 LINES = [
     {"q": "We want to remove the phone number from the website because of too many complaints.",
@@ -117,6 +117,6 @@ def test_first_person_metric_counts_an_answer_about_the_persona(jan_env, eval_fi
     ("Customers leave.", False),
 ])
 def test_in_voice(summary, ok):
-    from jan.evaluate import in_voice
+    from jan.eval.evaluate import in_voice
 
     assert in_voice(summary, "Jan") is ok

@@ -20,9 +20,9 @@ from helpers import (
     sources_json,
 )
 
-import jan.corpus
-from jan.config import load_settings
-from jan.store import Store
+import jan.evidence.readers
+from jan.core.config import load_settings
+from jan.evidence.store import Store
 
 GOOD = "De klant wil de helpdesk kunnen bellen. Een telefoonnummer op de website geeft vertrouwen.\n"
 
@@ -272,7 +272,7 @@ def _encrypted_pdf(folder, tmp, monkeypatch):
 
 
 def _too_big(folder, tmp, monkeypatch):
-    monkeypatch.setattr(jan.corpus, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(jan.evidence.readers, "MAX_FILE_BYTES", 200)
     (folder / "huge.txt").write_text("Een lange zin over klanten. " * 20, encoding="utf-8")
     return [folder]
 

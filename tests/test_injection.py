@@ -11,12 +11,12 @@ import pytest
 from conftest import PERSONA, write_mini_corpus
 from engine_helpers import block_network, with_model
 
-from jan import prompt
+from jan.answer import prompt
+from jan.answer.critique import to_markdown
+from jan.answer.engine import Engine
 from jan.cli import main
-from jan.config import load_settings
-from jan.critique import to_markdown
-from jan.engine import Engine
-from jan.textclean import normalize_for_match
+from jan.core.config import load_settings
+from jan.core.textclean import normalize_for_match
 
 CANARY = "CANARY-7f3a"
 PHONE = "What would you think of removing the phone number from the website because of complaints?"

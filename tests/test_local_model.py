@@ -14,10 +14,10 @@ import urllib.request
 
 import pytest
 
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
-from jan.engine import Engine
-from jan.localmodel import MODEL_NAME, available, model_path
-from jan.textclean import normalize_for_match
+from jan.answer.backends.local import MODEL_NAME, available, model_path
+from jan.answer.engine import Engine
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.core.textclean import normalize_for_match
 
 pytestmark = [pytest.mark.localmodel,
               pytest.mark.skipif(not available(), reason="local model not installed (run `make model`)")]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from jan.brief import build, to_html, to_markdown
+from jan.answer.engine import Engine
 from jan.cli import main
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
-from jan.engine import Engine
-from jan.errors import JanError
-from jan.session import MeetingStore
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.core.errors import JanError
+from jan.meetings.brief import build, to_html, to_markdown
+from jan.meetings.store import MeetingStore
 
 PROPOSAL = "Remove the phone number from the website because of too many complaints"
 
@@ -27,8 +27,8 @@ PROPOSAL = "Remove the phone number from the website because of too many complai
 @pytest.fixture(scope="module")
 def built_index(tmp_path_factory):
     """The shipped corpus indexed once per module (embedding is the slow part), copied into each test."""
-    from jan.commands import open_store
-    from jan.config import Settings
+    from jan.core.config import Settings
+    from jan.services import open_store
 
     home = tmp_path_factory.mktemp("index-home")
     open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()

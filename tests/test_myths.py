@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from jan.cards import load_cards
-from jan.config import BUILTIN_CORPUS
-from jan.embed import get_embedder
-from jan.myths import MythChecker
+from jan.core.config import BUILTIN_CORPUS
+from jan.evidence.cards import load_cards
+from jan.evidence.embed import get_embedder
+from jan.evidence.myths import MythChecker
 
 DATA = Path(__file__).parent / "data" / "answers_eval.jsonl"
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from jan.cards import load_cards
 from jan.cli import main
-from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
-from jan.persona import Registry, lint_file, parse_persona, write_template
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
+from jan.evidence.cards import load_cards
+from jan.personas.persona import Registry, lint_file, parse_persona, write_template
 
 REQUIRED_IDS = {"jan", "donor", "resident", "citizen"}
 

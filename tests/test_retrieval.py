@@ -9,12 +9,12 @@ import pytest
 from conftest import write_mini_corpus
 from helpers import run_jan, search_json
 
-from jan.config import load_settings
-from jan.ingest import ensure_builtin, ingest_paths
-from jan.persona import Registry
-from jan.retrieval import Retriever
-from jan.store import Store
-from jan.types import Chunk, Evidence
+from jan.core.config import load_settings
+from jan.core.types import Chunk, Evidence
+from jan.evidence.ingest import ensure_builtin, ingest_paths
+from jan.evidence.retrieval import Retriever
+from jan.evidence.store import Store
+from jan.personas.persona import Registry
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

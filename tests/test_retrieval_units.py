@@ -7,31 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from jan.corpus import (
-    CHUNK_MAX,
-    Block,
-    _is_heading,
-    _pack,
-    _questions_forward,
-    _split_even,
-    _text_blocks,
-    chunk_document,
-    make_title,
-    read_document,
-    sentences,
-)
-from jan.glossary import en_forms, lexicon, translate
-from jan.lexical import BM25, Tokenizer, query_terms, split_compound
-from jan.retrieval import fuse, scale
-from jan.textclean import (
+from jan.core.textclean import (
     continues,
     furniture_key,
     normalize_for_match,
     open_end,
     page_furniture,
     running_lines,
+    sentences,
 )
-from jan.thesaurus import build
+from jan.evidence.chunking import CHUNK_MAX, _pack, _questions_forward, _split_even, chunk_document
+from jan.evidence.glossary import en_forms, lexicon, translate
+from jan.evidence.lexical import BM25, Tokenizer, query_terms, split_compound
+from jan.evidence.readers import Block, _is_heading, _text_blocks, make_title, read_document
+from jan.evidence.retrieval import fuse, scale
+from jan.evidence.thesaurus import build
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 BOOK = SEEDS / "001_26ada3de09e9ee0d.txt"  # a book chapter: hard wraps, tab indents, page headers, hyphenation
@@ -244,7 +234,7 @@ def curated(query: str, skip=frozenset()) -> list[str]:
 def test_general_word_list_parses_and_comes_after_the_glossary():
     words = lexicon()
     assert len(words) > 1000
-    path = Path(__file__).resolve().parents[1] / "jan" / "en_nl_lexicon.txt"
+    path = Path(__file__).resolve().parents[1] / "jan" / "evidence" / "en_nl_lexicon.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     heads = [ln.split("\t")[0] for ln in lines]
     assert all(ln.count("\t") == 1 for ln in lines) and len(set(heads)) == len(heads) == len(words)

@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from helpers import make_pdf, run_jan
 
-from jan.config import load_settings
-from jan.corpus import chunk_document, read_document
-from jan.embed import get_embedder
-from jan.errors import JanError
-from jan.retrieval import Retriever
-from jan.store import Store, sha256_file
-from jan.textclean import clean, dehyphenate, normalize_for_match
+from jan.core.config import load_settings
+from jan.core.errors import JanError
+from jan.core.textclean import clean, dehyphenate, normalize_for_match
+from jan.evidence.chunking import chunk_document
+from jan.evidence.embed import get_embedder
+from jan.evidence.readers import read_document
+from jan.evidence.retrieval import Retriever
+from jan.evidence.store import Store, sha256_file
 
 
 def _fresh_chroma_clients() -> None:
@@ -273,7 +274,7 @@ def test_rebuild_reembeds_every_manifest_chunk(jan_env, tmp_path, capsys):
 def test_dense_tag_filter_paths_match_brute_force(jan_env, tags):
     """All tags (no filter), a wide tag (over-fetch, then filter) and a narrow one (Chroma's filter) give
     exactly the brute-force nearest chunks among the chunks carrying the tags."""
-    from jan.types import Chunk
+    from jan.core.types import Chunk
 
     store = Store(load_settings())
     rng = np.random.default_rng(3)

@@ -1,5 +1,5 @@
 """The meeting app. `make_app(settings)` is used by the CLI and the tests. No business logic here: the
-engine (jan/engine.py) does the work in a worker thread; the UI only shows what it reports."""
+engine (jan/answer/engine.py) does the work in a worker thread; the UI only shows what it reports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.theme import Theme
 from textual.widgets import Footer, Header, Static
 
-from ..errors import JanError
+from ..core.errors import JanError
 from .meeting import MEETING_BINDINGS, MeetingMixin
 from .widgets import EvidencePanel, QuestionInput, ThreadMessage
 
@@ -81,9 +81,9 @@ class JanApp(MeetingMixin, App):
     def get_engine(self):
         with self._engine_lock:
             if self.engine is None:
-                from ..engine import Engine
+                from .. import services
 
-                self.engine = Engine(self.settings)
+                self.engine = services.engine(self.settings)
             return self.engine
 
     @work(thread=True, exclusive=False, group="load")
@@ -97,10 +97,10 @@ class JanApp(MeetingMixin, App):
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
             self.call_from_thread(self.set_status, "not ready")
             return
-        from ..generate import prepare
+        from ..answer.backends import backend_for
 
         try:  # litellm and the local model, loaded while the first question is being typed
-            prepare(engine.model())
+            backend_for(engine.model()).prepare()
         except JanError as exc:  # e.g. a truncated model file: said now, and again when a question needs it
             self.call_from_thread(self.add_message, f"⚠ {exc}", "error")
         self.prepared = True
@@ -155,7 +155,7 @@ class JanApp(MeetingMixin, App):
 
     @work(thread=True, exclusive=True, group="ask")
     def ask(self, question: str, answer: ThreadMessage) -> None:
-        from ..critique import to_markdown
+        from ..answer.critique import to_markdown
 
         self.call_from_thread(self.set_status, "searching the evidence…")
         try:
@@ -170,7 +170,7 @@ class JanApp(MeetingMixin, App):
             hint = getattr(exc, "partial", "")
             self.call_from_thread(self.answer_failed, answer, str(exc), hint)
             return
-        from ..engine import Turn
+        from ..core.types import Turn
 
         self.history.append(Turn(question, crit))
         self.save_answer(crit)

@@ -1,6 +1,6 @@
 """Meeting features of the app: saving answers, reopening past meetings, decisions, panel, exports.
 
-A mixin for JanApp so app.py stays small; the work itself is in jan/session.py, jan/brief.py."""
+A mixin for JanApp so app.py stays small; the work itself is in jan/meetings/ (store, brief)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
-from ..errors import JanError
+from ..core.errors import JanError
 
 # The footer shows only F10 of these (it must fit 100 columns); F1 lists them all.
 MEETING_BINDINGS = [
@@ -32,11 +32,11 @@ class MeetingMixin:
     last_entry_id: int | None = None
 
     def meeting_store(self):
-        from ..session import MeetingStore
+        from .. import services
 
         with self._mlock:
             if self._mstore is None:
-                self._mstore = MeetingStore(self.settings.home)
+                self._mstore = services.meetings(self.settings)
             return self._mstore
 
     def save_answer(self, crit) -> None:
@@ -65,7 +65,7 @@ class MeetingMixin:
     def open_meeting(self, meeting_id: int | None) -> None:
         if meeting_id is None:
             return
-        from ..engine import Turn
+        from ..core.types import Turn
         from .render import critique_text
 
         self.action_clear()
@@ -122,7 +122,7 @@ class MeetingMixin:
 
     @work(thread=True, exclusive=True, group="ask")
     def run_panel(self, question: str) -> None:
-        from ..engine import Turn
+        from ..core.types import Turn
 
         asked = {t.critique.persona for t in self.history if t.question == question}
         verdicts = {t.critique.persona: t.critique.verdict for t in self.history if t.question == question}
@@ -160,21 +160,22 @@ class MeetingMixin:
 
     @work(thread=True, group="export")
     def export_meeting(self, meeting_id: int) -> None:
-        from ..brief import build, to_html
-        from ..session import export_markdown
+        from ..core.files import atomic_write_text
+        from ..meetings.brief import build, to_html
+        from ..meetings.store import export_markdown
 
         out = Path(self.settings.home) / "exports"
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md = out / f"meeting-{meeting_id}-{stamp}.md"
-        md.write_text(export_markdown(self.meeting_store(), meeting_id), encoding="utf-8")
+        atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id))
         msg = f"exported {md}"
         if self.history:
             question = self.history[-1].question
             crits = [t.critique for t in self.history if t.question == question]
             brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
             html_path = out / f"brief-{meeting_id}-{stamp}.html"
-            html_path.write_text(to_html(brief), encoding="utf-8")
+            atomic_write_text(html_path, to_html(brief))
             msg += f" and {html_path}"
         self.call_from_thread(self.add_message, Text(msg), "system")
         self.call_from_thread(self.notify, "Meeting exported.")

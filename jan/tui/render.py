@@ -7,9 +7,9 @@ import re
 from rich.style import Style
 from rich.text import Text
 
-from ..critique import verdict_reason
-from ..textclean import normalize_for_match, strip_controls
-from ..types import Critique, Evidence
+from ..answer.critique import verdict_reason
+from ..core.textclean import normalize_for_match, strip_controls
+from ..core.types import Critique, Evidence
 
 VERDICT_STYLE = {"supports": "bold green", "opposes": "bold red", "mixed": "bold yellow", "no-evidence": "bold magenta"}
 

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 if TYPE_CHECKING:
-    from ..types import Evidence
+    from ..core.types import Evidence
 
 
 class QuestionInput(Input):

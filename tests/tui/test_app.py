@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
-from jan.config import load_settings
-from jan.engine import Engine
+from jan.answer.engine import Engine
+from jan.core.config import load_settings
 from jan.tui.app import make_app
 from jan.tui.screens import EvidenceScreen, HelpScreen, PersonaPicker
 from jan.tui.widgets import EvidencePanel

@@ -35,7 +35,7 @@ def _wait_for(session: str, text: str, seconds: float = 120) -> str:
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed on this machine")
 def test_real_app_in_tmux(jan_env):
-    from jan.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
+    from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
 
     session = f"jan-e2e-{uuid.uuid4().hex[:8]}"
     real = {**jan_env, "JAN_CORPUS_DIR": str(BUILTIN_CORPUS), "JAN_PERSONAS_DIR": str(BUILTIN_PERSONAS),

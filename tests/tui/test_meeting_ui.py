@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jan.config import load_settings
-from jan.session import MeetingStore
+from jan.core.config import load_settings
+from jan.meetings.store import MeetingStore
 from jan.tui.app import make_app
 from jan.tui.screens import MeetingPicker, NoteScreen
 

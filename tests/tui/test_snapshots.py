@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jan.config import load_settings
+from jan.core.config import load_settings
 from jan.tui.app import make_app
 
 

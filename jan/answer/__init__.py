@@ -1,0 +1,24 @@
+"""Answering: the engine (validate → retrieve → myth check → generate → gate), dialogue (push-back,
+stance keeping), the prompt, the citation gate and Markdown rendering, and the backends that write the
+answer (backends/: extractive, litellm, the local llama.cpp model)."""
+
+from importlib import import_module
+
+# public name -> the module that defines it; loaded on first use, so importing one part stays cheap
+_API = {
+    "Engine": "engine",
+    "MAX_QUESTION": "engine",
+    "LOCAL_BUDGET": "engine",
+    "is_pushback": "engine",
+    "parse": "critique",
+    "verify": "critique",
+    "to_markdown": "critique",
+    "build": "prompt",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

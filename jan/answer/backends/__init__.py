@@ -1,0 +1,109 @@
+"""The backends that write an answer, behind one small interface chosen by the model string:
+
+- `none`        extractive: no model, the answer is built from the evidence (backends/extractive.py)
+- `local/...`   the embedded llama.cpp model (backends/local.py), a litellm custom provider
+- anything else a litellm provider string such as `openai/gpt-4o-mini` (backends/generate.py)
+
+`auto` is resolved first: the local model when it is installed, else extractive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+EXTRACTIVE = "none"
+LOCAL_PREFIX = "local/"
+HOSTED_BUDGET = 2500  # prompt tokens for a hosted model
+LOCAL_BUDGET = 760  # prompt tokens for the embedded model: prefill (~90-110 tok/s) is most of its first-token time
+
+
+class Backend(Protocol):
+    model: str
+    generates: bool  # False: the engine builds the answer from the evidence itself (extractive)
+    budget: int  # prompt token budget
+    steered: bool  # the prompt carries the stance model's verdict (a small model writes prose for it)
+    temperature: float
+
+    def prepare(self) -> None:
+        """Load what the first answer would otherwise wait for (litellm's import, the local model)."""
+
+    def stream(self, messages: list[dict], *, timeout: float, on_token: Callable[[str], None] | None = None,
+               api_base: str | None = None, cancel: Callable[[], bool] | None = None, **extra) -> str:
+        """The answer's text, streamed to on_token; raises GenerationError."""
+
+    def mend(self, critique) -> None:
+        """Repair what this backend is known to get wrong in a parsed critique."""
+
+
+class Extractive:
+    generates, budget, steered, temperature = False, 0, False, 0.0
+
+    def __init__(self, model: str = EXTRACTIVE):
+        self.model = model
+
+    def prepare(self) -> None:
+        return None
+
+    def stream(self, messages, **kw) -> str:
+        raise NotImplementedError("the extractive backend does not generate text")
+
+    def mend(self, critique) -> None:
+        return None
+
+
+class Litellm:
+    generates, budget, steered, temperature = True, HOSTED_BUDGET, False, 0.2
+
+    def __init__(self, model: str):
+        self.model = model
+
+    def prepare(self) -> None:
+        from .generate import _litellm
+
+        _litellm()  # ≈1.5 s of GIL-bound import, done before the first question needs it
+
+    def stream(self, messages, **kw) -> str:
+        from .generate import stream
+
+        kw.setdefault("temperature", self.temperature)
+        return stream(self.model, messages, **kw)
+
+    def mend(self, critique) -> None:
+        return None
+
+
+class Local(Litellm):
+    """The embedded model, reached through litellm as the custom provider `local`."""
+
+    budget, steered, temperature = LOCAL_BUDGET, True, 0.0  # greedy: reproducible; the grammar keeps it on track
+
+    def prepare(self) -> None:
+        super().prepare()
+        from .local import available, load
+
+        if available():
+            load()
+
+    def mend(self, critique) -> None:
+        from .local import mend_cuts
+
+        mend_cuts(critique)
+
+
+def resolve(model: str) -> str:
+    """`auto` → the embedded local model when installed (`make model`), else extractive."""
+    if model == "auto":
+        from .local import MODEL_NAME, available
+
+        return MODEL_NAME if available() else EXTRACTIVE
+    return model
+
+
+def backend_for(model: str) -> Backend:
+    model = resolve(model)
+    if model == EXTRACTIVE:
+        return Extractive()
+    return Local(model) if model.startswith(LOCAL_PREFIX) else Litellm(model)
+
+
+__all__ = ["Backend", "EXTRACTIVE", "Extractive", "LOCAL_BUDGET", "Litellm", "Local", "backend_for", "resolve"]

