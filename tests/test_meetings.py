@@ -84,9 +84,9 @@ def test_kill_during_meeting_writes_keeps_earlier_answers(shipped, tmp_path):
     store.close()
     script = (
         "import sys, time\n"
-        "from jan.config import load_settings\n"
-        "from jan.engine import Engine\n"
-        "from jan.session import MeetingStore\n"
+        "from jan.core.config import load_settings\n"
+        "from jan.answer.engine import Engine\n"
+        "from jan.meetings.store import MeetingStore\n"
         "e = Engine(load_settings()); s = MeetingStore(load_settings().home)\n"
         "crit = e.ask('Remove the phone number from the website', 'jan', model='none')\n"
         "for i in range(100000):\n"
