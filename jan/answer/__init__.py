@@ -2,7 +2,7 @@
 stance keeping), the prompt, the citation gate and Markdown rendering, and the backends that write the
 answer (backends/: extractive, litellm, the local llama.cpp model)."""
 
-from importlib import import_module
+from ..core.exports import lazy
 
 # public name -> the module that defines it; loaded on first use, so importing one part stays cheap
 _API = {
@@ -17,8 +17,4 @@ _API = {
 }
 __all__ = sorted(_API)
 
-
-def __getattr__(name: str):
-    if name in _API:
-        return getattr(import_module(f".{_API[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy(__name__, _API)

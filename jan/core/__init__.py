@@ -1,7 +1,7 @@
 """The floor every other subpackage stands on: errors, data types, settings, text cleaning, language, safe
 YAML, atomic writes and SQLite schema versions. Imports nothing else from jan."""
 
-from importlib import import_module
+from .exports import lazy
 
 # public name -> the module that defines it; loaded on first use, so the app's first frame imports only errors
 _API = {
@@ -13,8 +13,4 @@ _API = {
 }
 __all__ = sorted(_API)
 
-
-def __getattr__(name: str):
-    if name in _API:
-        return getattr(import_module(f".{_API[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy(__name__, _API)
