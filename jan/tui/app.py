@@ -200,7 +200,7 @@ class JanApp(MeetingMixin, App):
             for c in p.citations:
                 if c.verified:
                     quotes.setdefault(c.evidence_id, []).append(c.quote)
-        self.query_one(EvidencePanel).show(crit.evidence, quotes)
+        self.query_one(EvidencePanel).show(crit.evidence, quotes, crit.language)
         self.query_one("#thread", VerticalScroll).scroll_end(animate=False)
         self.busy = False
         verified, total = crit.citation_counts()
