@@ -74,7 +74,9 @@ def test_phone_number_question_extractive(shipped):
     assert BOARD in {by_label[c.evidence_id] for c in cites}
     assert MYTH in [m.card_id for m in crit.myths]
     md = to_markdown(crit)
-    assert "✗" not in md and "✓" in md and MYTH in md
+    assert "✗" not in md and "✓" in md and crit.myths[0].myth in md
+    # the myth line says what the research says instead, in words
+    assert "the research says: " in md and crit.myths[0].instead[:40] in md
 
 
 def test_dutch_question_gets_a_dutch_answer(shipped):
@@ -189,7 +191,7 @@ def test_history_of_another_persona_is_ignored(shipped):
 def _answer(label: str, quote: str, verdict: str = "opposes") -> str:
     return (f"VERDICT: {verdict}\n"
             "SUMMARY: If you take the number away, I cannot reach anyone when my internet is down.\n"
-            f'- [evidence] Boards wanted the number gone because of complaints [{label}: "{quote}"]\n'
+            f'- [evidence] Two boardrooms wanted to take the telephone number off the website [{label}: "{quote}"]\n'
             "- [inference] I would start looking at another provider.\n"
             "? What do people call you about?\n")
 
@@ -206,7 +208,8 @@ def test_model_answer_with_a_correct_quote_is_verified(shipped):
     assert crit.points[0].kind == "evidence"
     assert crit.questions_back == ["What do people call you about?"]
     assert MYTH in [m.card_id for m in crit.myths]
-    assert f"[{label} ✓]" in to_markdown(crit)
+    assert f"[{label} ✓ quote verified · supports the point]" in to_markdown(crit)
+    assert crit.points[0].citations[0].supports is True
     assert_gate_holds(crit)
 
 
@@ -215,7 +218,7 @@ def test_model_fake_citation_is_marked(shipped):
     text += '- [evidence] Most customers prefer chat [E1: "customers prefer chat over the phone"]\n'
     crit = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
     md = to_markdown(crit)
-    assert "[E9 ✗]" in md and "[E1 ✗]" in md and "✓" not in md
+    assert "[E9 ✗ quote not found" in md and "[E1 ✗ quote not found" in md and "✓" not in md
     assert crit.citation_counts() == (0, 2)
     assert all(p.kind == "inference" for p in crit.points)
     assert crit.verdict == "no-evidence" and crit.abstained
