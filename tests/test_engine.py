@@ -424,3 +424,75 @@ def test_warm_up_builds_the_index_the_first_question_uses(shipped):
     before = shipped.retriever._lex[()]
     shipped.retrieve("Should we remove the phone number?", shipped.registry.get("jan"), [])
     assert shipped.retriever._lex[()] is before
+
+
+# ------------------------------------------------------------------ specific answers, relevance per item (issue 15)
+
+
+CHATBOT = "What would Jan think of replacing the call centre with a chatbot?"
+
+
+def test_cited_items_bear_on_the_proposal_and_the_rest_is_background(shipped):
+    """Retrieval always returns its top k; only items that bear on this proposal are cited, the others stay
+    in the panel marked background."""
+    crit = shipped.ask(CHATBOT, model="none")
+    assert all(e.bears is not None for e in crit.evidence)
+    cited = {c.evidence_id for p in crit.points for c in p.citations}
+    by_label = {e.label: e for e in crit.evidence}
+    assert cited and all(by_label[x].bears for x in cited)
+    deciding = {r.card_id for r in crit.reasons}
+    assert all(by_label[x].chunk.card_id in deciding or by_label[x].why == "similar" for x in cited)
+    background = [e for e in crit.evidence if e.bears is False]
+    assert background, "the top k held nothing unrelated to chatbots: the test no longer tests anything"
+    md = to_markdown(crit)
+    for e in background:
+        assert re.search(rf"\[{e.label}\][^\n]*\(background, not cited\)", md)
+
+
+def test_a_proposal_no_card_speaks_to_cites_none_of_its_nearest_cards(shipped):
+    crit = shipped.ask(OFF, model="none")
+    assert crit.evidence and all(e.bears is False for e in crit.evidence)  # nearest cards are about else
+    assert not [c for p in crit.points for c in p.citations]
+    assert "best database for our backend" in crit.summary
+
+
+def test_different_proposals_get_different_summaries_naming_what_they_do(shipped):
+    answers = [shipped.ask(q, model="none") for q in (PHONE, CHATBOT, PHONE_NL)]
+    summaries = [a.summary for a in answers]
+    assert len(set(summaries)) == 3
+    assert "removing the phone number from the website" in summaries[0]
+    assert "replacing the call centre with a chatbot" in summaries[1]
+    assert "het telefoonnummer van de website halen" in summaries[2]
+    # the summary names the practice the proposal comes down to and the trait and source it touches
+    r = answers[1].reasons[0]
+    assert r.practice.rstrip(".")[1:40] in summaries[1]
+    assert r.trait[1:30] in summaries[1] or r.trait[1:30].lower() in summaries[1]
+    # no sentence is shared between the answers' summaries
+    sents = [set(re.split(r"(?<=[.!?])\s+", s)) for s in summaries]
+    assert not (sents[0] & sents[1]) and not (sents[1] & sents[2])
+
+
+def test_a_model_point_that_contradicts_its_quote_is_not_marked_supported(shipped):
+    label = labels(shipped, PHONE)[BOARD]
+    text = ("VERDICT: opposes\nSUMMARY: I would feel shut out.\n"
+            f'- [evidence] The number was removed from the website because of too many complaints '
+            f'[{label}: "take the company\'s telephone number off the website"]\n')
+    crit = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
+    cite = crit.points[0].citations[0]
+    assert cite.verified and cite.supports is False
+    assert crit.points[0].kind == "inference"
+    md = to_markdown(crit)
+    assert f"[{label} ✓ quote verified · support not shown]" in md
+    assert "> “take the company's telephone number off the website”" in md
+    assert crit.to_dict()["points"][0]["citations"][0]["supports"] is False  # and in --json
+
+
+def test_dutch_question_gets_dutch_headings_in_the_markdown(shipped):
+    crit = shipped.ask(PHONE_NL, model="none")
+    md = to_markdown(crit)
+    for heading in ("oordeel: **tegen**", "**Vragen terug aan het team**", "**Bronnen**", "citaten gecontroleerd",
+                    "*Bewijs:*", "citaat gecontroleerd · ondersteunt het punt", "het onderzoek zegt"):
+        assert heading in md, heading
+    for english in ("verdict", "Evidence", "Questions back", "citations verified", "Myths this", "note:",
+                    "The proposal seems", "the source says otherwise"):
+        assert english not in md, english
