@@ -105,9 +105,9 @@ class Engine:
             self._relevance = Relevance(self.retriever.store.embedder)
         return self._relevance
 
-    def mark_relevance(self, topic: str, evidence: list[Evidence], judgment) -> None:
+    def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> None:
         """Check every item for bearing on this proposal (relevance.py): only those may be cited."""
-        self.relevance.mark(evidence, self.stance.embed(topic), judgment)
+        self.relevance.mark(evidence, self.stance.embed(topic), judgment, myth_cards)
 
     def _with_cards(self, evidence: list[Evidence], card_ids: list[str]) -> list[Evidence]:
         """The evidence plus, at the end, the built-in card behind each deciding reason that retrieval did
@@ -195,15 +195,15 @@ class Engine:
             if on_evidence and len(more) != len(evidence):
                 on_evidence(more)
             evidence = more
-        self.mark_relevance(topic, evidence, judgment)
         relevant = judgment.verdict != "no-evidence"
         # the user's own documents carry no practices: there a model judges from the evidence itself
         own_docs = not relevant and backend.generates and self._own_documents_bear(topic, evidence)
+        myths = self.myths.check(topic, language) if relevant else []
+        self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
         if own_docs:  # the user's own documents bear on it as a whole (is_relevant); the built-in cards do not
             for e in evidence:
                 if e.chunk.tag != "builtin":
                     e.bears, e.why = True, "own documents"
-        myths = self.myths.check(topic, language) if relevant else []
         if not backend.generates:
             crit = extractive.build(persona, topic, evidence, language, myths, judgment)
             crit.question = question

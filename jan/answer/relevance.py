@@ -4,7 +4,7 @@ Retrieval ranks the top k, and the top k always exists: a question about chatbot
 about a bank merging hotlines. So each item is checked on its own:
 
 - an item whose card a deciding reason names bears on the proposal (the stance model matched the proposal to
-  a practice on that card);
+  a practice on that card), and so does the card of a myth the proposal was found to rest on (myths.py);
 - any other item bears when one of its sentences is close in meaning to the proposal (the embedder's cosine
   between the proposal and each sentence, the better of the proposal and the matched practices), calibrated
   on tests/data/verdicts_dev.jsonl (the cards each line's `reason` names count as bearing) only.
@@ -43,14 +43,17 @@ class Relevance:
         vecs = self.sentence_vectors(e)
         return float((vecs @ queries.T).max()) if len(vecs) and len(queries) else 0.0
 
-    def mark(self, evidence: list[Evidence], q: np.ndarray, judgment, practices: list[str] = ()) -> None:
-        """Set bears / relevance / why on every item in place. `q` is the proposal's embedding."""
+    def mark(self, evidence: list[Evidence], q: np.ndarray, judgment, myth_cards=()) -> None:
+        """Set bears / relevance / why on every item in place. `q` is the proposal's embedding; `myth_cards`
+        the cards of the myths the proposal was found to rest on."""
         deciding = {r.card_id for r in judgment.reasons if r.card_id}
-        queries = np.vstack([q[None, :], *(self.embedder.embed_queries(list(practices)) if practices else [])])
+        queries = q[None, :]
         for e in evidence:
             e.relevance = self.score(e, queries)
             if e.chunk.card_id and e.chunk.card_id in deciding:
                 e.bears, e.why = True, "reason"
+            elif e.chunk.card_id and e.chunk.card_id in set(myth_cards):
+                e.bears, e.why = True, "myth"
             elif judgment.verdict != "no-evidence" and e.relevance >= SENTENCE_MIN:
                 e.bears, e.why = True, "similar"
             else:
@@ -69,7 +72,7 @@ def own_first(evidence: list[Evidence], persona) -> list[Evidence]:
         return 1 if tags & {t.strip() for t in e.chunk.topics.split(",")} else 2
 
     bearing = [e for e in evidence if e.bears]
-    return sorted(bearing, key=lambda e: (e.why != "reason", own(e), -e.relevance))
+    return sorted(bearing, key=lambda e: (e.why not in ("reason", "myth"), own(e), -e.relevance))
 
 
 def is_own(e: Evidence, persona) -> bool:
