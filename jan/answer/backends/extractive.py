@@ -32,7 +32,7 @@ TEXT = {
         "src": "as {source} shows",
         "but": "; but also {line}",
         "lead": ["What I read:", "And:", "Also:", "On top of that:"],
-        "own": "My own view, not from the research:",
+        "own": "What's more, {line}.",
         "myth": "And this rests on a myth, “{myth}”; the research says otherwise: {instead}",
         "back": ["Have you asked customers like me what “{p}” would mean for them?",
                  "What problem should “{p}” solve, and how will you know it did?"],
@@ -54,7 +54,7 @@ TEXT = {
         "src": "zoals {source} laat zien",
         "but": "; maar ook: {line}",
         "lead": ["Wat ik lees:", "En:", "Ook:", "Bovendien:"],
-        "own": "Mijn eigen mening, niet uit het onderzoek:",
+        "own": "Daarbij: {line}.",
         "myth": "En dit rust op een mythe, “{myth}”; het onderzoek zegt iets anders: {instead}",
         "back": ["Hebben jullie klanten zoals ik gevraagd wat “{p}” voor hen betekent?",
                  "Welk probleem moet “{p}” oplossen, en hoe weten jullie of dat gelukt is?"],
@@ -162,9 +162,10 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     if cited and not any(is_own(e, persona) for e in cited):
         crit.notes.append(TEXT["en"]["elsewhere"].format(
             sources=", ".join(dict.fromkeys(short_source(e.chunk.source) for e in cited))))
-    # the persona's own view only where a second reason brings a trait the summary did not name
+    # a second reason only where it brings a trait the summary did not name (an inference: how the
+    # proposal stands to the persona, with its source named but not quoted)
     if verdict != "mixed" and len(reasons) > 1 and reasons[1].trait_id != reasons[0].trait_id:
-        crit.points.append(Point(f"{t['own']} {reason_line(reasons[1], lang, evidence)}.", "inference"))
+        crit.points.append(Point(t["own"].format(line=reason_line(reasons[1], lang, evidence)), "inference"))
     for m in myths[:2]:
         crit.points.append(Point(myth_line(m, lang), "inference"))
     crit.questions_back.extend(q.format(p=p) for q in t["back"])
