@@ -215,13 +215,15 @@ def test_to_markdown_marks_verified_and_unverified():
     c.evidence = SHOWN
     c.myths = [MythFlag("myth-fewer-channels-fewer-complaints", "Fewer channels, fewer complaints.", "why")]
     md = to_markdown(c)
-    assert "[E1 ✓]" in md
-    assert "[E9 ✗]" in md
+    assert "[E1 ✓ quote verified" in md
+    assert "[E9 ✗ quote not found in the item]" in md
     assert "*Evidence:* Boards want the number gone" in md
     assert "*Inference:* invented" in md
+    # the source's words are on screen beside the persona's
+    assert "> “take the company's telephone number off the website” — Test source" in md
     assert "1/2 citations verified" in md
-    assert "myth-fewer-channels-fewer-complaints" in md
-    assert "- [E1] cf-boardroom-phone-number — paragraph 1" in md
+    assert "Fewer channels, fewer complaints. — the research says: why" in md
+    assert "- [E1] Test source (cf-boardroom-phone-number) — paragraph 1" in md
     assert "Why do customers like me call you" in md
     assert "_note: 1 citation(s) could not be verified" in md
 
@@ -301,3 +303,62 @@ def test_a_point_cut_by_the_length_cap_keeps_its_whole_sentences():
     assert len(long_one) >= TEXT_CAP and trim_cut(long_one, TEXT_CAP) == said + "."
     one = "I " + "a" * TEXT_CAP + "."
     assert trim_cut(one, TEXT_CAP) == one  # no sentence end nor clause: nothing to fall back on
+
+
+# ------------------------------------------------------------------ supports the point
+
+
+NL_BOARD = ("PvKO-voorzitter Jan-Hein Pierik maakte kort voor het interview in twee directiekamers mee dat men het "
+            "telefoonnummer van de website wilde halen wegens te veel klachten; volgens hem geen onwil.")
+
+
+def _checked(point: str, label: str, quote: str, shown: list[Evidence]) -> Critique:
+    from jan.answer.critique import check_support
+
+    c = critique()
+    c.verdict = "opposes"
+    c.points = [Point(point, "evidence", [Citation(label, quote)])]
+    verify(c, shown)
+    return check_support(c, shown)
+
+
+def test_a_paraphrase_that_contradicts_its_quote_is_not_supported():
+    """The source says the removal was *requested*; a point saying it *was removed* keeps its verified quote
+    (✓ quote verified) but is not shown as supported, and drops to inference."""
+    shown = [evidence("E1", BOARD), evidence("E2", NL_BOARD)]
+    for point, label, quote in [
+            ("The number was removed from the website because of too many complaints", "E1",
+             "take the company's telephone number off the website"),
+            ("Het telefoonnummer werd van de website gehaald omdat er te veel klachten waren", "E2",
+             "het telefoonnummer van de website wilde halen wegens te veel klachten")]:
+        c = _checked(point, label, quote, shown)
+        cite = c.points[0].citations[0]
+        assert cite.verified and cite.supports is False, point
+        assert c.points[0].kind == "inference"
+        md = to_markdown(c)
+        assert f"[{label} ✓ quote verified · support not shown]" in md
+        assert f"> “{quote}”" in md  # the source's words beside the persona's
+        assert any("do not agree with their quote" in n for n in c.notes)
+
+
+def test_a_claim_the_quote_carries_is_supported():
+    shown = [evidence("E1", BOARD), evidence("E2", NL_BOARD)]
+    for point, label, quote in [
+            ("Two boardrooms wanted to take the telephone number off the website", "E1",
+             "take the company's telephone number off the website"),
+            ("In twee directiekamers wilde men het telefoonnummer van de website halen wegens te veel klachten", "E2",
+             "het telefoonnummer van de website wilde halen wegens te veel klachten")]:
+        c = _checked(point, label, quote, shown)
+        assert c.points[0].citations[0].supports is True and c.points[0].kind == "evidence", point
+        assert f"[{label} ✓ quote verified · supports the point]" in to_markdown(c)
+
+
+def test_a_citation_of_a_background_item_is_not_support():
+    """An item that does not bear on the proposal may be quoted correctly; it still supports nothing."""
+    shown = [evidence("E1", BOARD)]
+    shown[0].bears = False
+    c = _checked("Two boardrooms wanted to take the telephone number off the website", "E1",
+                 "take the company's telephone number off the website", shown)
+    assert c.points[0].citations[0].verified and c.points[0].citations[0].supports is False
+    assert c.points[0].kind == "inference"
+    assert any("background items" in n for n in c.notes)

@@ -66,7 +66,7 @@ def test_phone_number_question_extractive(shipped):
     assert crit.verdict == "opposes" and not crit.abstained
     assert re.match(r"^I\b", crit.summary), crit.summary  # first person
     evidence_points = [p for p in crit.points if p.kind == "evidence"]
-    assert len(evidence_points) >= 2
+    assert len(evidence_points) >= 2  # the boardroom card the reasons rest on and the myth card
     cites = [c for p in crit.points for c in p.citations]
     assert cites and all(c.verified for c in cites)
     assert_gate_holds(crit)
@@ -74,7 +74,9 @@ def test_phone_number_question_extractive(shipped):
     assert BOARD in {by_label[c.evidence_id] for c in cites}
     assert MYTH in [m.card_id for m in crit.myths]
     md = to_markdown(crit)
-    assert "✗" not in md and "✓" in md and MYTH in md
+    assert "✗" not in md and "✓" in md and crit.myths[0].myth in md
+    # the myth line says what the research says instead, in words
+    assert "the research says: " in md and crit.myths[0].instead[:40] in md
 
 
 def test_dutch_question_gets_a_dutch_answer(shipped):
@@ -189,7 +191,7 @@ def test_history_of_another_persona_is_ignored(shipped):
 def _answer(label: str, quote: str, verdict: str = "opposes") -> str:
     return (f"VERDICT: {verdict}\n"
             "SUMMARY: If you take the number away, I cannot reach anyone when my internet is down.\n"
-            f'- [evidence] Boards wanted the number gone because of complaints [{label}: "{quote}"]\n'
+            f'- [evidence] Two boardrooms wanted to take the telephone number off the website [{label}: "{quote}"]\n'
             "- [inference] I would start looking at another provider.\n"
             "? What do people call you about?\n")
 
@@ -206,7 +208,8 @@ def test_model_answer_with_a_correct_quote_is_verified(shipped):
     assert crit.points[0].kind == "evidence"
     assert crit.questions_back == ["What do people call you about?"]
     assert MYTH in [m.card_id for m in crit.myths]
-    assert f"[{label} ✓]" in to_markdown(crit)
+    assert f"[{label} ✓ quote verified · supports the point]" in to_markdown(crit)
+    assert crit.points[0].citations[0].supports is True
     assert_gate_holds(crit)
 
 
@@ -215,7 +218,7 @@ def test_model_fake_citation_is_marked(shipped):
     text += '- [evidence] Most customers prefer chat [E1: "customers prefer chat over the phone"]\n'
     crit = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
     md = to_markdown(crit)
-    assert "[E9 ✗]" in md and "[E1 ✗]" in md and "✓" not in md
+    assert "[E9 ✗ quote not found" in md and "[E1 ✗ quote not found" in md and "✓" not in md
     assert crit.citation_counts() == (0, 2)
     assert all(p.kind == "inference" for p in crit.points)
     assert crit.verdict == "no-evidence" and crit.abstained
@@ -421,3 +424,75 @@ def test_warm_up_builds_the_index_the_first_question_uses(shipped):
     before = shipped.retriever._lex[()]
     shipped.retrieve("Should we remove the phone number?", shipped.registry.get("jan"), [])
     assert shipped.retriever._lex[()] is before
+
+
+# ------------------------------------------------------------------ specific answers, relevance per item (issue 15)
+
+
+CHATBOT = "What would Jan think of replacing the call centre with a chatbot?"
+
+
+def test_cited_items_bear_on_the_proposal_and_the_rest_is_background(shipped):
+    """Retrieval always returns its top k; only items that bear on this proposal are cited, the others stay
+    in the panel marked background."""
+    crit = shipped.ask(CHATBOT, model="none")
+    assert all(e.bears is not None for e in crit.evidence)
+    cited = {c.evidence_id for p in crit.points for c in p.citations}
+    by_label = {e.label: e for e in crit.evidence}
+    assert cited and all(by_label[x].bears for x in cited)
+    deciding = {r.card_id for r in crit.reasons}
+    assert all(by_label[x].chunk.card_id in deciding or by_label[x].why == "similar" for x in cited)
+    background = [e for e in crit.evidence if e.bears is False]
+    assert background, "the top k held nothing unrelated to chatbots: the test no longer tests anything"
+    md = to_markdown(crit)
+    for e in background:
+        assert re.search(rf"\[{e.label}\][^\n]*\(background, not cited\)", md)
+
+
+def test_a_proposal_no_card_speaks_to_cites_none_of_its_nearest_cards(shipped):
+    crit = shipped.ask(OFF, model="none")
+    assert crit.evidence and all(e.bears is False for e in crit.evidence)  # nearest cards are about else
+    assert not [c for p in crit.points for c in p.citations]
+    assert "best database for our backend" in crit.summary
+
+
+def test_different_proposals_get_different_summaries_naming_what_they_do(shipped):
+    answers = [shipped.ask(q, model="none") for q in (PHONE, CHATBOT, PHONE_NL)]
+    summaries = [a.summary for a in answers]
+    assert len(set(summaries)) == 3
+    assert "removing the phone number from the website" in summaries[0]
+    assert "replacing the call centre with a chatbot" in summaries[1]
+    assert "het telefoonnummer van de website halen" in summaries[2]
+    # the summary names the practice the proposal comes down to and the trait and source it touches
+    r = answers[1].reasons[0]
+    assert r.practice.rstrip(".")[1:40] in summaries[1]
+    assert r.trait[1:30] in summaries[1] or r.trait[1:30].lower() in summaries[1]
+    # no sentence is shared between the answers' summaries
+    sents = [set(re.split(r"(?<=[.!?])\s+", s)) for s in summaries]
+    assert not (sents[0] & sents[1]) and not (sents[1] & sents[2])
+
+
+def test_a_model_point_that_contradicts_its_quote_is_not_marked_supported(shipped):
+    label = labels(shipped, PHONE)[BOARD]
+    text = ("VERDICT: opposes\nSUMMARY: I would feel shut out.\n"
+            f'- [evidence] The number was removed from the website because of too many complaints '
+            f'[{label}: "take the company\'s telephone number off the website"]\n')
+    crit = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
+    cite = crit.points[0].citations[0]
+    assert cite.verified and cite.supports is False
+    assert crit.points[0].kind == "inference"
+    md = to_markdown(crit)
+    assert f"[{label} ✓ quote verified · support not shown]" in md
+    assert "> “take the company's telephone number off the website”" in md
+    assert crit.to_dict()["points"][0]["citations"][0]["supports"] is False  # and in --json
+
+
+def test_dutch_question_gets_dutch_headings_in_the_markdown(shipped):
+    crit = shipped.ask(PHONE_NL, model="none")
+    md = to_markdown(crit)
+    for heading in ("oordeel: **tegen**", "**Vragen terug aan het team**", "**Bronnen**", "citaten gecontroleerd",
+                    "*Bewijs:*", "citaat gecontroleerd · ondersteunt het punt", "het onderzoek zegt"):
+        assert heading in md, heading
+    for english in ("verdict", "Evidence", "Questions back", "citations verified", "Myths this", "note:",
+                    "The proposal seems", "the source says otherwise"):
+        assert english not in md, english

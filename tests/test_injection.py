@@ -183,7 +183,7 @@ def test_obedient_model_gets_no_verified_fake_citation(inj, question):
     crit = with_model(inj, _obedient_answer(inj, canary_label)).ask(question, model="openai/gpt-4o-mini")
     assert_safe(inj, crit)
     md = to_markdown(crit)
-    assert "[E9 ✗]" in md
+    assert "[E9 ✗ quote not found" in md
     assert not re.search(rf"{CANARY}[^\n]*✓", md)
     assert crit.verdict == "no-evidence"  # nothing survived the gate, whatever the model claimed
     assert any("repeated the instructions" in n for n in crit.notes)

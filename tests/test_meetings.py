@@ -133,12 +133,12 @@ def test_brief_for_the_phone_number(engine, tmp_path):
     critiques = [engine.ask(PROPOSAL, pid, model="none") for pid in ("jan", "smallbiz")]
     b = build(PROPOSAL, critiques, {p.id: p.name for p in engine.registry.all()})
     md = to_markdown(b)
-    assert "| Side | Point | Evidence | Source |" in md
+    assert "| Side | Point | The source's words | Source |" in md
     against = [r for r in b.case_against]
     assert against and all("✓" in md for _ in against)
-    assert any("cf-boardroom-phone-number" in r.source for r in against)
+    assert any(r.card_id == "cf-boardroom-phone-number" for r in against)
     assert any(m.card_id == "myth-fewer-channels-fewer-complaints" for m in b.myths)
-    assert "## Likely counter-arguments and rebuttals" in md and "## Sources" in md
+    assert "## Likely counter-arguments and rebuttals" in md and "## Appendix: sources" in md
     # every quotation in the brief passed the citation gate
     verified = {c.quote for cr in critiques for p in cr.points for c in p.citations if c.verified}
     assert {r.quote for r in b.case_for + b.case_against} <= verified
@@ -197,3 +197,48 @@ def test_panel_answers_differ_by_persona(shipped, capsys):
     assert len({a["summary"] for a in answers}) == 3
     for a in answers:
         assert all(c["verified"] for p in a["points"] for c in p["citations"])
+
+
+def test_brief_with_five_personas_has_a_for_case_and_grammatical_rebuttals(engine):
+    """Issue 15: a fair case for the proposal, no placeholder cells, each myth's text once, rebuttals that
+    agree in number, questions in the board's voice, date and proposal in the HTML, card ids only in the
+    appendix."""
+    import html as html_mod
+    import re
+
+    pids = ["jan", "donor", "citizen", "resident", "smallbiz"]
+    critiques = [engine.ask(PROPOSAL, pid, model="none") for pid in pids]
+    names = {p.id: p.name for p in engine.registry.all()}
+    b = build(PROPOSAL, critiques, names)
+    md = to_markdown(b)
+    assert "(the source's own words)" not in md
+    assert f"| For | What the proposers hope to gain: {PROPOSAL}" in md
+    for m in b.myths:
+        assert md.count(m.instead) == 1, m.card_id
+    body = md.split("## Appendix")[0]
+    assert "(card " not in body and "cf-" not in body.split("## What our customers would say")[1]
+    for _counter, rebuttal in b.counters:
+        for who, verb in re.findall(r"^(.+?) (points? to|is|are) ", rebuttal):
+            several = " and " in who or ", " in who
+            assert verb in (("point to", "are") if several else ("points to", "is")), rebuttal
+    questions = md.split("## Questions to ask before deciding")[1].split("## Appendix")[0]
+    assert "like me" not in questions and " I " not in questions and questions.count("\n- ") >= 2
+    page = to_html(b)
+    assert b.date in page and f"<p>{html_mod.escape(PROPOSAL)}</p>" in page
+    # several personas against: the rebuttal names them together, with a plural verb
+    against = [names[c.persona] for c in critiques if c.verdict == "opposes"]
+    if len(against) > 1:
+        assert any(" are against it" in r for _, r in b.counters)
+
+
+def test_dutch_brief_has_dutch_headings(engine):
+    proposal = "Het telefoonnummer van de website halen omdat er te veel klachten binnenkomen"
+    critiques = [engine.ask(proposal, pid, model="none") for pid in ("jan", "citizen")]
+    b = build(proposal, critiques, {p.id: p.name for p in engine.registry.all()})
+    md = to_markdown(b)
+    for heading in ("# Notitie voor de directie", "## Wat onze klanten zouden zeggen", "## Bijlage: bronnen",
+                    "| Voor | Wat de indieners ermee hopen te bereiken", "## Vragen om te stellen"):
+        assert heading in md, heading
+    for english in ("## The case", "Rebuttal", "Board:", "Appendix", "What the proposers", "| opposes |"):
+        assert english not in md, english
+    assert 'lang="nl"' in to_html(b)

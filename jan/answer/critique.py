@@ -11,6 +11,7 @@ import re
 
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Citation, Critique, Evidence, Point
+from .labels import labels, note, short_source, verdict_word
 
 VERDICTS = ("supports", "opposes", "mixed", "no-evidence")
 _CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„'‘]([^\"”\]]{1,400})[\"”'’“]?)?\s*\]")
@@ -136,11 +137,115 @@ def verify(critique: Critique, shown: list[Evidence]) -> Critique:
     return critique
 
 
+# "Supports the point": a model's claim agrees with its quote when the claim's content words come from the
+# quote's sentence in the item (Dutch stems, compound parts, English→Dutch translations). A paraphrase that
+# brings words of its own ("removed" where the source says "requested") is not shown as supported: it may
+# be right, but the check cannot show it, and a reader takes a support mark as proof. A claim may carry one
+# unmatched word per SUPPORT_SLACK words (a linking word, "wanted" for "asked").
+SUPPORT_SLACK = 4
+# Shared words do not make agreement: "wanted to take the number off" and "the number was taken off" share
+# every content word. So a claim must also keep its source's mood: where the source reports a wish or a
+# request (or a negation), the claim must report one too, and the other way round. Data for this check on
+# the model's output, in both languages (not a rule on the user's question).
+MOOD = {
+    "intent": re.compile(r"\b(want(s|ed)?|ask(s|ed)?|request(s|ed)?|propos(e|es|ed|al)|plan(s|ned)?|wish(es|ed)?|"
+                        r"consider(s|ed|ing)?|intend(s|ed)?|would|wil|wilde|wilden|willen|wou|vroeg(en)?|vragen|"
+                        r"verzoek|voorstel(len)?|voorgesteld|plan(nen)?|zou(den)?|overweg(en|en)|overwoog)\b", re.I),
+    "negation": re.compile(r"\b(not|no|never|nobody|nothing|without|\w+n't|niet|geen|nooit|niemand|niets|"
+                          r"zonder)\b", re.I),
+}
+_TOKENIZER = None
+
+
+def _tok():
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        from ..evidence.lexical import Tokenizer
+
+        _TOKENIZER = Tokenizer()
+    return _TOKENIZER
+
+
+def _forms(word: str) -> set[str]:
+    """The stems a word may appear as in a source: its own, its compound parts, its Dutch translations."""
+    from ..evidence.glossary import translate
+
+    tok = _tok()
+    out = {tok.stem(word), *tok.parts(word)}
+    for nl, _curated in translate(word, tok.stop, general=False):
+        out.update(tok.stem(w) for w in tok.words(nl))
+    return out
+
+
+def unsupported_words(claim: str, quote: str) -> list[str]:
+    """The claim's content words that do not occur in the quote (in any of their forms)."""
+    tok = _tok()
+    have: set[str] = set()
+    for w in tok.words(quote):
+        have |= _forms(w)
+    words = [w for w in tok.words(claim) if len(w) >= 3 and not w.isdigit()]
+    return [w for w in dict.fromkeys(words) if not (_forms(w) & have)]
+
+
+def supports(claim: str, quote: str) -> bool:
+    claim_words = [w for w in _tok().words(claim) if len(w) >= 3]
+    if not claim_words:
+        return False
+    if any(bool(m.search(claim)) != bool(m.search(quote)) for m in MOOD.values()):
+        return False
+    return len(unsupported_words(claim, quote)) <= (len(set(claim_words)) - 1) // SUPPORT_SLACK
+
+
+def quote_sentence(quote: str, text: str) -> str:
+    """The sentence (or clause, up to a semicolon) of the item the quote stands in (the quote itself when it
+    is not found)."""
+    hay, q = normalize_for_match(text), normalize_for_match(quote)
+    i = hay.find(q) if q else -1
+    if i < 0:
+        return quote
+    start = max(hay.rfind(ch, 0, i) for ch in ".!?;") + 1
+    ends = [j for j in (hay.find(ch, i + len(q)) for ch in ".!?;") if j >= 0]
+    return hay[start: min(ends) + 1 if ends else len(hay)].strip()
+
+
+def check_support(critique: Critique, shown: list[Evidence]) -> Critique:
+    """After the gate: mark whether each verified citation supports its point (the claim agrees with the
+    quote), and whether the item bears on the proposal at all. An evidence point with no supporting
+    citation is shown as inference, its quote still in view."""
+    bears = {e.label: e.bears for e in shown}
+    texts = {e.label: e.chunk.text for e in shown}
+    background = contradicted = 0
+    for point in critique.points:
+        for cite in point.citations:
+            if not cite.verified:
+                cite.supports = False
+            elif bears.get(cite.evidence_id) is False:
+                cite.supports = False
+                background += 1
+            elif cite.supports is None:
+                cite.supports = supports(point.text, quote_sentence(cite.quote, texts.get(cite.evidence_id, "")))
+        if point.kind == "evidence" and not any(c.supports for c in point.citations):
+            point.kind = "inference"
+            contradicted += any(c.verified for c in point.citations)
+    if background:
+        critique.notes.append(f"{background} citation(s) of background items (not about this proposal) do not "
+                              "count as support")
+    if contradicted:
+        critique.notes.append(f"{contradicted} point(s) do not agree with their quote: shown as inference")
+    return critique
+
+
 TRAIT_CHARS = 110  # a trait in the one-line reason is cut at a word boundary after this many characters
 
 
 def _short(text: str, n: int = TRAIT_CHARS) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# how the proposal stands to the persona's trait, in Dutch (persona traits are written in English: in Dutch
+# the reason line names the kind of trait and the practice, which the cards give in both languages)
+RELATION_NL = {"breaks": "gaat in tegen wat ik wil", "hits": "is precies wat me ergert",
+               "serves": "geeft me wat ik wil", "eases": "neemt weg wat me ergert"}
 
 
 def verdict_reason(c: Critique) -> str:
@@ -149,34 +254,57 @@ def verdict_reason(c: Critique) -> str:
     ok = {x.evidence_id for p in c.points for x in p.citations if x.verified}
     parts = []
     for r in c.reasons[:2]:
-        head = f"{r.relation}: {_short(strip_controls(r.trait))}" if r.trait else \
-            f"research {r.direction}: {_short(strip_controls(r.practice))}"
+        if c.language == "nl":
+            head = f"{RELATION_NL.get(r.relation, 'onderzoek ' + ('voor' if r.direction == 'for' else 'tegen'))}: " \
+                   f"{_short(strip_controls(r.practice))}"
+        else:
+            head = f"{r.relation}: {_short(strip_controls(r.trait))}" if r.trait else \
+                f"research {r.direction}: {_short(strip_controls(r.practice))}"
         cites = " ".join(f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence)
         parts.append(f"{head} {cites}".strip())
     return "; ".join(parts)
 
 
+def mark(cite: Citation, language: str = "en") -> str:
+    """The two marks of a citation, in words: whether the quote was found in the item, and whether it
+    supports the point."""
+    lab = labels(language)
+    if not cite.verified:
+        return f"[{cite.evidence_id} ✗ {lab['quote_bad']}]"
+    return f"[{cite.evidence_id} ✓ {lab['quote_ok']} · {lab['supports'] if cite.supports else lab['not_supports']}]"
+
+
 def to_markdown(c: Critique) -> str:
-    """A plain markdown rendering (CLI, clipboard, exports)."""
+    """A plain markdown rendering (CLI, clipboard, exports), every heading in the answer's language; each
+    evidence point shows the quote it cites, so the persona's words can be compared with the source's."""
+    lab = labels(c.language)
     verified, total = c.citation_counts()
-    lines = [f"**{c.persona}** — verdict: **{c.verdict}**"]
+    by_label = {e.label: e for e in c.evidence}
+    lines = [f"**{c.persona}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language)}**"]
     if c.reasons:
-        lines.append(f"_why: {verdict_reason(c)}_")
+        lines.append(f"_{lab['why']}: {verdict_reason(c)}_")
     lines += ["", c.summary, ""]
     for p in c.points:
-        tag = "Evidence" if p.kind == "evidence" else "Inference"
-        cites = " ".join(f"[{x.evidence_id} {'✓' if x.verified else '✗'}]" for x in p.citations)
+        tag = lab["evidence"] if p.kind == "evidence" else lab["inference"]
+        cites = " ".join(mark(x, c.language) for x in p.citations)
         lines.append(f"- *{tag}:* {p.text} {cites}".rstrip())
+        for x in p.citations:
+            if x.quote and normalize_for_match(x.quote) not in normalize_for_match(p.text):
+                e = by_label.get(x.evidence_id)
+                src = f" — {short_source(e.chunk.source)}" if e is not None else ""
+                lines.append(f"  > “{x.quote}”{src}")
     if c.myths:
-        lines += ["", "**Myths this rests on**"]
-        lines += [f"- {m.myth} ({m.card_id}): {m.why_it_applies}" for m in c.myths]
+        lines += ["", f"**{lab['myths']}**"]
+        lines += [f"- {m.myth} — {lab['research_says']}: {m.instead or m.why_it_applies}" for m in c.myths]
     if c.questions_back:
-        lines += ["", "**Questions back to the team**"] + [f"- {q}" for q in c.questions_back]
+        lines += ["", f"**{lab['questions']}**"] + [f"- {q}" for q in c.questions_back]
     if c.evidence:
-        lines += ["", "**Evidence**"]
+        lines += ["", f"**{lab['sources']}**"]
         for e in c.evidence:
-            lines.append(f"- [{e.label}] {e.chunk.card_id or e.chunk.source} — {e.chunk.locator}")
-    lines += ["", f"_{verified}/{total} citations verified · model: {c.model}_"]
+            bg = f" _({lab['background']})_" if e.bears is False else ""
+            lines.append(f"- [{e.label}] {short_source(e.chunk.source)} ({e.chunk.card_id or e.chunk.tag}) — "
+                         f"{e.chunk.locator}{bg}")
+    lines += ["", f"_{verified}/{total} {lab['verified']} · {lab['model']}: {c.model}_"]
     for n in c.notes:
-        lines.append(f"_note: {n}_")
+        lines.append(f"_{lab['note']}: {note(n, c.language)}_")
     return "\n".join(lines)

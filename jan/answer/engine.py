@@ -66,6 +66,7 @@ class Engine:
         self._retriever = None
         self._myths = None
         self._stance = None
+        self._relevance = None
         self._card_chunks: tuple[int, dict] = (-1, {})
 
     # ------------------------------------------------------------ parts
@@ -95,6 +96,18 @@ class Engine:
 
             self._stance = StanceModel(self.cards, self.retriever.store.embedder)
         return self._stance
+
+    @property
+    def relevance(self):
+        if self._relevance is None:
+            from .relevance import Relevance
+
+            self._relevance = Relevance(self.retriever.store.embedder)
+        return self._relevance
+
+    def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> None:
+        """Check every item for bearing on this proposal (relevance.py): only those may be cited."""
+        self.relevance.mark(evidence, self.stance.embed(topic), judgment, myth_cards)
 
     def _with_cards(self, evidence: list[Evidence], card_ids: list[str]) -> list[Evidence]:
         """The evidence plus, at the end, the built-in card behind each deciding reason that retrieval did
@@ -186,10 +199,16 @@ class Engine:
         # the user's own documents carry no practices: there a model judges from the evidence itself
         own_docs = not relevant and backend.generates and self._own_documents_bear(topic, evidence)
         myths = self.myths.check(topic, language) if relevant else []
+        self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
+        if own_docs:  # the user's own documents bear on it as a whole (is_relevant); the built-in cards do not
+            for e in evidence:
+                if e.chunk.tag != "builtin":
+                    e.bears, e.why = True, "own documents"
         if not backend.generates:
             crit = extractive.build(persona, topic, evidence, language, myths, judgment)
             crit.question = question
             critique_mod.verify(crit, evidence)
+            critique_mod.check_support(crit, evidence)
             if on_token:
                 on_token(crit.summary)
         else:
@@ -235,6 +254,7 @@ class Engine:
         critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
         critique_mod.drop_echoed_questions(crit, question)
         critique_mod.verify(crit, included)
+        critique_mod.check_support(crit, included)
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
         elif own_docs:
@@ -242,8 +262,13 @@ class Engine:
                               "from your own documents")
         elif crit.verdict != judgment.verdict:
             crit.notes.append(f"the stance model disagrees: {judgment.line()} (the model said {crit.verdict})")
-        if not crit.summary:  # none given, or it was dropped: a plain sentence that matches the verdict
-            crit.summary = extractive.TEXT.get(language, extractive.TEXT["en"])[crit.verdict].format(line="").strip()
+        if backend.steered and relevant and not own_docs:
+            # the small model writes prose for the stance model's verdict; its summary line was the same
+            # sentence whatever the proposal (and in Dutch often not Dutch), so the summary says what the
+            # proposal comes down to, the trait and the source, from the stance model's reasons
+            crit.summary = ""
+        if not crit.summary:  # none given, or it was dropped: the reasons in one sentence
+            crit.summary = extractive.summary(question, judgment, language, evidence)
         return crit
 
     def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:

@@ -32,10 +32,16 @@ class Evidence:
     score: float
     rank: int
     similarity: float | None = None  # dense cosine, when the dense side found it
+    # does this item bear on the proposal being asked about (answer/relevance.py)? None: not checked.
+    # An item that does not is shown as background and is never cited as support.
+    bears: bool | None = None
+    relevance: float = 0.0  # how closely its best sentence matches the proposal (what `bears` is judged on)
+    why: str = ""  # why it bears: "reason" (a deciding reason names its card) or "similar" (its own check)
 
     def to_dict(self) -> dict:
         d = asdict(self.chunk)
-        d.update(label=self.label, score=round(self.score, 5), rank=self.rank)
+        d.update(label=self.label, score=round(self.score, 5), rank=self.rank, bears=self.bears,
+                 relevance=round(self.relevance, 4), why=self.why)
         return d
 
 
@@ -43,7 +49,10 @@ class Evidence:
 class Citation:
     evidence_id: str
     quote: str
-    verified: bool = False
+    verified: bool = False  # quote verified: the quoted words occur in the cited item (the citation gate)
+    # supports the point: the point's claim agrees with the quote (extractive: the point is the quote; a
+    # model's point is checked after generation, critique.check_support). None: not checked.
+    supports: bool | None = None
 
 
 @dataclass

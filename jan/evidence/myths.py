@@ -58,7 +58,7 @@ class MythChecker:
         card, sim = ranked[0]
         gap = sim - ranked[1][1] if len(ranked) > 1 else 1.0
         if sim >= ABS_MIN and gap >= GAP:
-            return [MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card))]
+            return [MythFlag(card.id, _belief(card, language), _why(card, language), _instead(card, language))]
         return []
 
 
@@ -69,13 +69,36 @@ def _belief(card: Card, language: str) -> str:
     return card.myth
 
 
-def _instead(card: Card) -> str:
+INSTEAD_CHARS = 320  # what the research says instead, in the answer: its first sentences up to this length
+
+
+def _first_sentences(text: str, limit: int = INSTEAD_CHARS) -> str:
+    out = ""
+    for sent in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if out and len(out) + len(sent) + 1 > limit:
+            break
+        out = f"{out} {sent}".strip()
+    return out
+
+
+def _instead(card: Card, language: str = "en") -> str:
+    """What the research says instead, in words: the card's own section (English) or, in Dutch, its Dutch
+    summary after the myth itself ("Mythe: …. In werkelijkheid …")."""
+    if language == "nl" and card.nl:
+        nl = card.nl.strip()
+        if nl.lower().startswith("mythe:"):
+            nl = re.split(r"(?<=[.!?])\s", nl, maxsplit=1)[1] if re.search(r"[.!?]\s", nl) else ""
+        if nl:
+            return _first_sentences(nl)
     body = card.body
     marker = "**What the research says instead:**"
-    return body.split(marker, 1)[1].strip() if marker in body else ""
+    return _first_sentences(body.split(marker, 1)[1].strip()) if marker in body else ""
 
 
 def _why(card: Card, language: str) -> str:
+    said = _instead(card, language)
     if language == "nl":
-        return f"Het voorstel lijkt uit te gaan van deze aanname; volgens de bron klopt die niet ({card.id})."
-    return f"The proposal seems to assume this belief; the source says otherwise ({card.id})."
+        return f"Het voorstel lijkt hiervan uit te gaan; het onderzoek zegt: {said}" if said else \
+            "Het voorstel lijkt hiervan uit te gaan; de bron spreekt dat tegen."
+    return f"The proposal seems to assume this; the research says: {said}" if said else \
+        "The proposal seems to assume this; the source contradicts it."

@@ -1,6 +1,9 @@
-"""The boardroom brief: what each persona would say about a proposal, the case for and against with
-verified evidence, the myths it rests on, likely counter-arguments with rebuttals, questions to ask, and
-sources. Rendered as markdown and as self-contained HTML."""
+"""The boardroom brief: what each persona would say about a proposal, a fair case for it and the case against
+with verified evidence, the myths it rests on, likely counter-arguments with rebuttals, questions for the
+board to ask, and the sources. Rendered as markdown and as self-contained HTML, in the proposal's language.
+
+Only items that passed the citation gate and bear on the proposal (answer/relevance.py) are cited; a board
+reader sees short source names, the card ids and full references are in the appendix."""
 
 from __future__ import annotations
 
@@ -9,7 +12,63 @@ import time
 from dataclasses import dataclass, field
 
 from ..answer.critique import verdict_reason
+from ..answer.labels import short, short_source, verdict_word
+from ..core.lang import detect
+from ..core.textclean import normalize_for_match
 from ..core.types import Critique, Evidence, MythFlag
+
+T = {
+    "en": {
+        "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
+        "checked word for word against its source.", "proposal": "The proposal",
+        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why", "In one line"),
+        "case": "The case for and against", "case_cols": ("Side", "Point", "The source's words", "Source"),
+        "for": "For", "against": "Against", "myths": "Myths this proposal rests on",
+        "no_myth": "None of the corpus' myths was detected.", "instead": "what the research says instead",
+        "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
+        "questions": "Questions to ask before deciding", "appendix": "Appendix: sources",
+        "hope": "What the proposers hope to gain: {proposal}",
+        "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
+        "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
+        "point_to": ("{who} points to", "{who} point to"), "and": "and",
+        "c_anecdote": "“This is one anecdote; our customers are different.”",
+        "r_anecdote": "{who_points} {source}: “{quote}”. Ask for our own customer data before deciding.",
+        "c_adapt": "“Customers will adapt.”",
+        "r_adapt": "Then test it first: a pilot with real customers, measuring what they try first and what it "
+                   "costs them, before rolling it out.",
+        "c_hope": "“{proposal}” is worth it for what it saves.",
+        "r_hope": "{who} {verb} against it: {reason}.", "verb": ("is", "are"),
+        "q_practice": "Which of our customers would “{practice}” affect, and have we asked them?",
+        "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
+        "q_myth": "Are we assuming that “{myth}”? What do our own figures say?",
+        "none": "–",
+    },
+    "nl": {
+        "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
+        "hieronder is woord voor woord tegen de bron gecontroleerd.", "proposal": "Het voorstel",
+        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom", "In één zin"),
+        "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "De woorden van de bron", "Bron"),
+        "for": "Voor", "against": "Tegen", "myths": "Mythes waar dit voorstel op rust",
+        "no_myth": "Geen van de mythes uit het corpus is herkend.", "instead": "wat het onderzoek in plaats daarvan zegt",
+        "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
+        "questions": "Vragen om te stellen voordat we besluiten", "appendix": "Bijlage: bronnen",
+        "hope": "Wat de indieners ermee hopen te bereiken: {proposal}",
+        "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
+        "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
+        "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en",
+        "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
+        "r_anecdote": "{who_points} {source}: “{quote}”. Vraag eerst onze eigen klantgegevens op voordat we besluiten.",
+        "c_adapt": "“Klanten passen zich wel aan.”",
+        "r_adapt": "Test het dan eerst: een proef met echte klanten, waarin we meten wat ze eerst proberen en wat "
+                   "het hen kost, voordat we het invoeren.",
+        "c_hope": "“{proposal}” is het waard om wat het bespaart.",
+        "r_hope": "{who} {verb} ertegen: {reason}.", "verb": ("is", "zijn"),
+        "q_practice": "Welke klanten raakt “{practice}”, en hebben we het hun gevraagd?",
+        "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
+        "q_myth": "Gaan we ervan uit dat “{myth}”? Wat zeggen onze eigen cijfers?",
+        "none": "–",
+    },
+}
 
 
 @dataclass
@@ -18,7 +77,9 @@ class Row:
     persona: str
     evidence_id: str
     quote: str
-    source: str
+    source: str  # short, for the board reader
+    card_id: str = ""
+    reference: str = ""  # the full reference, for the appendix
 
 
 @dataclass
@@ -26,86 +87,122 @@ class Brief:
     proposal: str
     critiques: list[Critique]
     names: dict[str, str]
+    language: str = "en"
+    date: str = ""
     case_for: list[Row] = field(default_factory=list)
     case_against: list[Row] = field(default_factory=list)
+    hope: str = ""  # what the proposers hope to gain, said plainly
     myths: list[MythFlag] = field(default_factory=list)
     counters: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the appendix: full references with card ids
 
 
-def _src(e: Evidence | None) -> str:
-    if e is None:
-        return ""
+def _join(names: list[str], language: str) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {T[language]['and']} " + names[-1]
+
+
+def _reference(e: Evidence) -> str:
     return f"{e.chunk.source} — {e.chunk.locator}" + (f" (card {e.chunk.card_id})" if e.chunk.card_id else "")
 
 
-def _claim(text: str, quote: str) -> str:
-    """The point without its conversational lead-in; just the source's words when it only restates them."""
-    body = text.split(":", 1)[1].strip() if ":" in text[:20] else text
-    return "(the source's own words)" if body == quote else body
+def _claim(c: Critique, label: str, text: str, quote: str, language: str) -> str:
+    """The point the persona makes with this quote: its own words when they differ from the quote, else what
+    the deciding reason says the research is for or against (never a placeholder)."""
+    body = text.split(":", 1)[1].strip() if ":" in text[:24] else text
+    if normalize_for_match(quote) not in normalize_for_match(body):
+        return body
+    r = next((r for r in c.reasons if label in r.evidence), None)
+    if r is not None:
+        return T[language]["research"][r.direction].format(practice=r.practice.rstrip("."))
+    return short(c.summary, 160)
 
 
 def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Brief:
-    b = Brief(proposal, critiques, names)
-    seen_sources: dict[str, None] = {}
+    lang = detect(proposal, default=critiques[0].language if critiques else "en")
+    lang = lang if lang in T else "en"
+    t = T[lang]
+    b = Brief(proposal, critiques, names, lang, time.strftime("%Y-%m-%d"))
+    refs: dict[str, None] = {}
     for c in critiques:
         ev = {e.label: e for e in c.evidence}
-        side = b.case_for if c.verdict == "supports" else b.case_against if c.verdict == "opposes" else None
+        who = names.get(c.persona, c.persona)
         for p in c.points:
             for cite in p.citations:
-                if not cite.verified:
-                    continue  # only what passed the citation gate goes into a board document
                 e = ev.get(cite.evidence_id)
-                target = side if side is not None else b.case_against if c.verdict != "supports" else b.case_for
-                who = names.get(c.persona, c.persona)
-                same = next((r for r in target if r.quote == cite.quote), None)
+                # only what passed the citation gate and supports its point goes into a board document
+                if not cite.verified or not cite.supports or e is None or e.bears is False:
+                    continue
+                r = next((r for r in c.reasons if cite.evidence_id in r.evidence), None)
+                for_it = (r.direction == "for") if r is not None else c.verdict == "supports"
+                target = b.case_for if for_it else b.case_against
+                same = next((x for x in target if x.quote == cite.quote), None)
                 if same:  # one row per piece of evidence, naming every persona that used it
-                    if who not in same.persona:
+                    if who not in same.persona.split(", "):
                         same.persona += f", {who}"
                     continue
-                target.append(Row(_claim(p.text, cite.quote), who, cite.evidence_id, cite.quote, _src(e)))
-                seen_sources[_src(e)] = None
+                target.append(Row(_claim(c, cite.evidence_id, p.text, cite.quote, lang), who, cite.evidence_id,
+                                  cite.quote, short_source(e.chunk.source), e.chunk.card_id, _reference(e)))
+                refs[_reference(e)] = None
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)
-        for q in c.questions_back:
-            if q not in b.questions:
-                b.questions.append(q)
-    for m in b.myths:
-        b.counters.append((f"“{m.myth}”", m.instead or "The research in the corpus does not support this belief."))
+    b.hope = t["hope"].format(proposal=proposal.strip())
+    # counter-arguments the board may raise, each answered by the evidence (the myths are answered in their
+    # own section, not repeated here)
+    against_names = [names.get(c.persona, c.persona) for c in critiques if c.verdict == "opposes"]
+    first = next((r for c in critiques if c.verdict == "opposes" for r in c.reasons[:1]), None)
+    if against_names and first is not None:
+        n = len(set(against_names))
+        b.counters.append((t["c_hope"].format(proposal=short(proposal.strip().rstrip("?.!"), 90)),
+                           t["r_hope"].format(who=_join(against_names, lang), verb=t["verb"][n > 1],
+                                              reason=t["research"][first.direction].format(
+                                                  practice=first.practice.rstrip(".")))))
     if b.case_against:
         top = b.case_against[0]
-        b.counters.append(("“This is one anecdote; our customers are different.”",
-                           f"{top.persona} points to evidence: “{top.quote}” ({top.source}). "
-                           "Ask for your own customer data before deciding."))
-    b.counters.append(("“Customers can still reach us in other ways.”",
-                       "Then test it: measure what customers try first and what it costs them, before removing anything."))
-    b.sources = [s for s in seen_sources if s]
+        people = top.persona.split(", ")
+        points = t["point_to"][len(people) > 1].format(who=_join(people, lang))
+        b.counters.append((t["c_anecdote"], t["r_anecdote"].format(who_points=points, source=top.source,
+                                                                    quote=top.quote)))
+    b.counters.append((t["c_adapt"], t["r_adapt"]))
+    # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
+    practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1]))
+    b.questions = [t["q_practice"].format(practice=p[:1].lower() + p[1:] if p[1:2].islower() else p)
+                   for p in practices[:3]]
+    b.questions += [t["q_myth"].format(myth=m.myth.rstrip(".")[:1].lower() + m.myth.rstrip(".")[1:])
+                    for m in b.myths[:2]]
+    b.questions.append(t["q_measure"])
+    b.sources = list(refs)
     return b
 
 
+def _verdict(c: Critique, lang: str) -> str:
+    return verdict_word(c.verdict, lang)
+
+
 def to_markdown(b: Brief) -> str:
-    out = [f"# Boardroom brief: {b.proposal}", "", f"_Prepared {time.strftime('%Y-%m-%d')} with Jan in the room. "
-           "Every quotation below was checked word for word against its source._", "", "## The proposal", "",
-           b.proposal, "", "## What our customers would say", "", "| Persona | Verdict | Why | In one line |",
+    t = T[b.language]
+    cols = t["cols"]
+    out = [f"# {t['title']}: {b.proposal}", "", f"_{t['prepared'].format(date=b.date)}_", "",
+           f"## {t['proposal']}", "", b.proposal, "", f"## {t['say']}", "", "| " + " | ".join(cols) + " |",
            "|---|---|---|---|"]
     for c in b.critiques:
-        out.append(f"| {b.names.get(c.persona, c.persona)} | {c.verdict} | {_cell(verdict_reason(c)) or '–'} | "
-                   f"{_cell(c.summary)} |")
-    out += ["", "## The case for and against", "", "| Side | Point | Evidence | Source |", "|---|---|---|---|"]
-    if not b.case_for:
-        out.append("| For | The proposal's own rationale | no supporting evidence found in the corpus | – |")
-    for side, rows in (("For", b.case_for), ("Against", b.case_against)):
+        out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | "
+                   f"{_cell(verdict_reason(c)) or t['none']} | {_cell(c.summary)} |")
+    out += ["", f"## {t['case']}", "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
+    out.append(f"| {t['for']} | {_cell(b.hope)} | {t['none'] if b.case_for else _cell(t['no_for'])} | {t['none']} |")
+    for side, rows in ((t["for"], b.case_for), (t["against"], b.case_against)):
         for r in rows:
-            out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | [{r.evidence_id} ✓] “{_cell(r.quote)}” | {_cell(r.source)} |")
-    out += ["", "## Myths this proposal rests on", ""]
-    out += [f"- **{m.myth}** ({m.card_id}) — what the research says instead: {m.instead}" for m in b.myths] or \
-        ["- None of the corpus' myths was detected."]
-    out += ["", "## Likely counter-arguments and rebuttals", ""]
-    out += [f"- **Board:** {c}\n  **Rebuttal:** {r}" for c, r in b.counters]
-    out += ["", "## Questions to ask before deciding", ""] + [f"- {q}" for q in b.questions]
-    out += ["", "## Sources", ""] + [f"- {s}" for s in b.sources]
+            out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
+    out += ["", f"## {t['myths']}", ""]
+    out += [f"- **{m.myth}** — {t['instead']}: {m.instead}" for m in b.myths] or [f"- {t['no_myth']}"]
+    out += ["", f"## {t['counters']}", ""]
+    out += [f"- **{t['board']}:** {c}\n  **{t['rebuttal']}:** {r}" for c, r in b.counters]
+    out += ["", f"## {t['questions']}", ""] + [f"- {q}" for q in b.questions]
+    out += ["", f"## {t['appendix']}", ""] + [f"- {s}" for s in b.sources]
     return "\n".join(out) + "\n"
 
 
@@ -115,35 +212,39 @@ def _cell(text: str) -> str:
 
 CSS = """body{font-family:Georgia,serif;max-width:52em;margin:2em auto;line-height:1.45;color:#111}
 table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #999;padding:.4em;vertical-align:top}
-th{background:#eee}h1{font-size:1.6em}.for{color:#064}.against{color:#900}@media print{body{margin:0}}"""
+th{background:#eee}h1{font-size:1.6em}.for{color:#064}.against{color:#900}.small{font-size:.85em}
+@media print{body{margin:0}}"""
 
 
 def to_html(b: Brief) -> str:
     e = html.escape
-    parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Brief: {e(b.proposal)}</title>"
-             f"<style>{CSS}</style></head><body>", f"<h1>Boardroom brief: {e(b.proposal)}</h1>",
-             "<p><em>Every quotation below was checked word for word against its source.</em></p>",
-             "<h2>What our customers would say</h2><table><tr><th>Persona</th><th>Verdict</th><th>Why</th><th>In one line</th></tr>"]
+    t = T[b.language]
+    head = "".join(f"<th>{e(x)}</th>" for x in t["cols"])
+    parts = [f"<!DOCTYPE html><html lang=\"{b.language}\"><head><meta charset=\"utf-8\">"
+             f"<title>{e(t['title'])}: {e(b.proposal)}</title><style>{CSS}</style></head><body>",
+             f"<h1>{e(t['title'])}: {e(b.proposal)}</h1>", f"<p><em>{e(t['prepared'].format(date=b.date))}</em></p>",
+             f"<h2>{e(t['proposal'])}</h2><p>{e(b.proposal)}</p>",
+             f"<h2>{e(t['say'])}</h2><table><tr>{head}</tr>"]
     for c in b.critiques:
-        parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(c.verdict)}</td><td>{e(verdict_reason(c) or '–')}</td>"
-                     f"<td>{e(c.summary)}</td></tr>")
-    parts.append("</table><h2>The case for and against</h2><table><tr><th>Side</th><th>Point</th><th>Evidence</th>"
-                 "<th>Source</th></tr>")
-    if not b.case_for:
-        parts.append("<tr><td class=\"for\">For</td><td>The proposal's own rationale</td>"
-                     "<td>no supporting evidence found in the corpus</td><td>–</td></tr>")
-    for side, rows in (("For", b.case_for), ("Against", b.case_against)):
+        parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(_verdict(c, b.language))}</td>"
+                     f"<td>{e(verdict_reason(c) or t['none'])}</td><td>{e(c.summary)}</td></tr>")
+    head = "".join(f"<th>{e(x)}</th>" for x in t["case_cols"])
+    parts.append(f"</table><h2>{e(t['case'])}</h2><table><tr>{head}</tr>")
+    parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(b.hope)}</td>"
+                 f"<td>{e(t['none'] if b.case_for else t['no_for'])}</td><td>{e(t['none'])}</td></tr>")
+    for side, cls, rows in ((t["for"], "for", b.case_for), (t["against"], "against", b.case_against)):
         for r in rows:
-            parts.append(f"<tr><td class=\"{side.lower()}\">{side}</td><td>{e(r.claim)} ({e(r.persona)})</td>"
-                         f"<td>[{e(r.evidence_id)} ✓] “{e(r.quote)}”</td><td>{e(r.source)}</td></tr>")
-    parts.append("</table><h2>Myths this proposal rests on</h2><ul>")
-    parts += [f"<li><strong>{e(m.myth)}</strong> ({e(m.card_id)}) — {e(m.instead)}</li>" for m in b.myths] or \
-        ["<li>None of the corpus' myths was detected.</li>"]
-    parts.append("</ul><h2>Likely counter-arguments and rebuttals</h2><ul>")
-    parts += [f"<li><strong>Board:</strong> {e(c)}<br><strong>Rebuttal:</strong> {e(r)}</li>" for c, r in b.counters]
-    parts.append("</ul><h2>Questions to ask before deciding</h2><ul>")
+            parts.append(f"<tr><td class=\"{cls}\">{e(side)}</td><td>{e(r.claim)} ({e(r.persona)})</td>"
+                         f"<td>✓ “{e(r.quote)}”</td><td>{e(r.source)}</td></tr>")
+    parts.append(f"</table><h2>{e(t['myths'])}</h2><ul>")
+    parts += [f"<li><strong>{e(m.myth)}</strong> — {e(t['instead'])}: {e(m.instead)}</li>" for m in b.myths] or \
+        [f"<li>{e(t['no_myth'])}</li>"]
+    parts.append(f"</ul><h2>{e(t['counters'])}</h2><ul>")
+    parts += [f"<li><strong>{e(t['board'])}:</strong> {e(c)}<br><strong>{e(t['rebuttal'])}:</strong> {e(r)}</li>"
+              for c, r in b.counters]
+    parts.append(f"</ul><h2>{e(t['questions'])}</h2><ul>")
     parts += [f"<li>{e(q)}</li>" for q in b.questions]
-    parts.append("</ul><h2>Sources</h2><ul>")
+    parts.append(f"</ul><h2>{e(t['appendix'])}</h2><ul class=\"small\">")
     parts += [f"<li>{e(s)}</li>" for s in b.sources]
     parts.append("</ul></body></html>")
     return "\n".join(parts)

@@ -31,7 +31,8 @@ def critique_from_dict(d: dict) -> Critique:
     evidence = []
     for e in d.get("evidence", []):
         fields = {k: e[k] for k in Chunk.__dataclass_fields__ if k in e}
-        evidence.append(Evidence(e["label"], Chunk(**fields), e.get("score", 0.0), e.get("rank", 0), e.get("similarity")))
+        evidence.append(Evidence(e["label"], Chunk(**fields), e.get("score", 0.0), e.get("rank", 0), e.get("similarity"),
+                                 e.get("bears"), e.get("relevance", 0.0), e.get("why", "")))
     points = [Point(p["text"], p["kind"], [Citation(**c) for c in p.get("citations", [])]) for p in d.get("points", [])]
     return Critique(
         persona=d["persona"], question=d["question"], language=d.get("language", "en"), verdict=d["verdict"],

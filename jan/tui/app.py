@@ -200,11 +200,14 @@ class JanApp(MeetingMixin, App):
             for c in p.citations:
                 if c.verified:
                     quotes.setdefault(c.evidence_id, []).append(c.quote)
-        self.query_one(EvidencePanel).show(crit.evidence, quotes)
+        self.query_one(EvidencePanel).show(crit.evidence, quotes, crit.language)
         self.query_one("#thread", VerticalScroll).scroll_end(animate=False)
         self.busy = False
+        from ..answer.labels import labels, verdict_word
+
         verified, total = crit.citation_counts()
-        self.set_status(f"{crit.verdict} · {verified}/{total} citations verified" + (" · cancelled" if self.cancelled else ""))
+        self.set_status(f"{verdict_word(crit.verdict, crit.language)} · {verified}/{total} "
+                        f"{labels(crit.language)['verified']}" + (" · cancelled" if self.cancelled else ""))
 
     def answer_failed(self, answer: ThreadMessage, message: str, partial: str) -> None:
         answer.remove()

@@ -7,7 +7,8 @@ import re
 from rich.style import Style
 from rich.text import Text
 
-from ..answer.critique import verdict_reason
+from ..answer.critique import mark, verdict_reason
+from ..answer.labels import labels, note, verdict_word
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Critique, Evidence
 
@@ -15,49 +16,58 @@ VERDICT_STYLE = {"supports": "bold green", "opposes": "bold red", "mixed": "bold
 
 
 def critique_text(c: Critique, persona_name: str) -> Text:
+    lab = labels(c.language)
     t = Text()
     t.append(f"{persona_name} ", style="bold")
-    t.append(f"[{c.verdict}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
+    t.append(f"[{verdict_word(c.verdict, c.language)}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
     t.append("\n")
     if c.reasons:  # why: the trait the proposal serves or breaks, and the evidence that says so
-        t.append(f"{c.verdict} — ", style=VERDICT_STYLE.get(c.verdict, "bold"))
+        t.append(f"{lab['why']} — ", style=VERDICT_STYLE.get(c.verdict, "bold"))
         t.append(verdict_reason(c) + "\n", style="italic")
     t.append(strip_controls(c.summary) + "\n")
     for p in c.points:
         if p.kind == "evidence":
-            t.append("\n● evidence  ", style="bold green")
+            t.append(f"\n● {lab['evidence'].lower()}  ", style="bold green")
             t.append(strip_controls(p.text))
         else:
-            t.append("\n○ inference ", style="bold yellow")
+            t.append(f"\n○ {lab['inference'].lower()} ", style="bold yellow")
             t.append(strip_controls(p.text), style="italic")
         for cite in p.citations:
-            mark = "✓" if cite.verified else "✗"
+            # two marks: the quote was found in the item (✓/✗), and it supports the point
             # a click on [E#] selects that item in the evidence panel (keyboard: F4, or 1-9 in the panel)
             label = cite.evidence_id if re.fullmatch(r"E\d{1,2}", cite.evidence_id) else ""
-            style = Style(color="green" if cite.verified else "red",
+            style = Style(color="green" if cite.verified and cite.supports else "yellow" if cite.verified else "red",
                           meta={"@click": f"app.show_evidence('{label}')"} if label else None)
-            t.append(f" [{cite.evidence_id} {mark}]", style=style)
+            t.append(f" {strip_controls(mark(cite, c.language))}", style=style)
+        for cite in p.citations:  # the source's words beside the persona's, when they differ
+            if cite.quote and normalize_for_match(cite.quote) not in normalize_for_match(p.text):
+                t.append(f"\n    “{strip_controls(cite.quote)}”", style="dim")
     if c.myths:
-        t.append("\n\nMyths this rests on:", style="bold magenta")
+        t.append(f"\n\n{lab['myths']}:", style="bold magenta")
         for m in c.myths:
-            t.append(f"\n  ⚠ {strip_controls(m.myth)} ({m.card_id})", style="magenta")
+            t.append(f"\n  ⚠ {strip_controls(m.myth)}", style="magenta")
+            if m.instead:
+                t.append(f"\n    {lab['research_says']}: {strip_controls(m.instead)}", style="magenta")
     if c.questions_back:
-        t.append("\n\nI would ask you:", style="bold")
+        t.append(f"\n\n{lab['ask']}", style="bold")
         for q in c.questions_back:
             t.append(f"\n  ? {strip_controls(q)}")
     verified, total = c.citation_counts()
-    t.append(f"\n\n{verified}/{total} citations verified · {c.model}", style="dim")
+    t.append(f"\n\n{verified}/{total} {lab['verified']} · {c.model}", style="dim")
     for n in c.notes:
-        t.append(f"\nnote: {n}", style="dim")
+        t.append(f"\n{lab['note']}: {note(n, c.language)}", style="dim")
     return t
 
 
-def evidence_text(e: Evidence, quotes: list[str], full: bool = False) -> Text:
+def evidence_text(e: Evidence, quotes: list[str], full: bool = False, language: str = "en") -> Text:
     ch = e.chunk
     t = Text()
     t.append(f"[{e.label}] ", style="bold cyan")
     t.append(strip_controls(ch.card_id or ch.source)[:80], style="bold")
-    t.append(f"\n{strip_controls(ch.locator)[:120]}  ·  {ch.tag}\n", style="dim")
+    t.append(f"\n{strip_controls(ch.locator)[:120]}  ·  {ch.tag}", style="dim")
+    if e.bears is False:  # shown for context, never cited as support
+        t.append(f"  ·  {labels(language)['background']}", style="dim italic")
+    t.append("\n")
     body = strip_controls(ch.text if full else ch.text[:420] + ("…" if len(ch.text) > 420 else ""))
     start = len(t)
     t.append(body)

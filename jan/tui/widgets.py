@@ -78,7 +78,7 @@ class EvidencePanel(VerticalScroll):
         self.quotes: dict[str, list[str]] = {}
         self.selected = -1
 
-    def show(self, items: list[Evidence], quotes: dict[str, list[str]] | None = None) -> None:
+    def show(self, items: list[Evidence], quotes: dict[str, list[str]] | None = None, language: str = "en") -> None:
         from .render import evidence_text
 
         self.items = list(items)
@@ -89,7 +89,7 @@ class EvidencePanel(VerticalScroll):
             self.mount(Static(Text("No evidence found for this question."), markup=False, classes="ev-empty"))
             return
         for e in items:
-            self.mount(Static(evidence_text(e, self.quotes.get(e.label, [])), markup=False,
+            self.mount(Static(evidence_text(e, self.quotes.get(e.label, []), language=language), markup=False,
                               classes=f"ev ev-{e.label}"))
 
     def select(self, index: int) -> None:

@@ -168,3 +168,20 @@ async def test_citation_click_and_digit_keys_select_evidence(app):
         await pilot.click(offset=(spot[0], spot[1]))
         await pilot.pause()
         assert panel.items[panel.selected].label == label
+
+
+async def test_dutch_question_gets_dutch_headings_in_the_app(app):
+    """Asked in Dutch, the answer's headings, marks and the status line are Dutch (issue 15)."""
+    async with app.run_test(size=(140, 60)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, "Wat zou Jan ervan vinden als we het telefoonnummer van de website halen?")
+        await pilot.pause(0.2)
+        screen = app.export_screenshot().replace("&#160;", " ")
+        status = str(app.query_one("#status").render())
+        assert "citaten gecontroleerd" in status, status
+        answer = [m for m in app.query(".msg") if "answer" in m.classes][-1]
+        raw = answer.raw
+        assert "oordeel:" in raw and "Vragen terug aan het team" in raw
+        for english in ("I would ask you", "verdict", "citations verified", "Evidence", "Myths this"):
+            assert english not in raw and english not in screen, english
+        assert "Ik zou jullie vragen" in screen or "citaat gecontroleerd" in screen

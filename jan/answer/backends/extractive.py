@@ -7,47 +7,63 @@ from __future__ import annotations
 
 import re
 
-from ...core.textclean import sentences
+from ...core.textclean import sentences, strip_controls
 from ...core.types import Citation, Critique, Evidence, MythFlag, Point, Reason
 from ...evidence.myths import proposal
 from ...personas.persona import Persona
 from ..critique import MIN_QUOTE_WORDS
+from ..labels import short, short_source
+from ..relevance import is_own, own_first
 from ..stance import Judgment
 
 TEXT = {
     "en": {
-        "opposes": "I would not be happy with this. {line}",
-        "supports": "This sounds good to me. {line}",
-        "mixed": "I am in two minds about this. {line}",
-        "no-evidence": "Honestly, I don't know: nothing in the research I can see covers this.",
-        "lead": ["What I read:", "And:", "Also:", "On top of that:"],
-        "own": "My own view, not from the research:",
-        "myth": "And this idea rests on a myth: {myth}",
-        "back": ["What do customers like me actually contact you about?", "Have you asked customers like me?"],
-        "back_none": "Can you show me research about this? Then I can tell you more.",
-        "still": "I still think the same: nothing new was brought in. ",
+        "opposes": "I'm against “{p}”: {line}.",
+        "supports": "I'm for “{p}”: {line}.",
+        "mixed": "I'm in two minds about “{p}”: {line}.",
+        "no-evidence": "Honestly, I don't know what “{p}” would mean for me: nothing in the research I can see covers it.",
+        "does": "it comes down to “{practice}”", "undoes": "it undoes “{practice}”",
         # how the proposal stands to the persona's trait (stance.RELATION)
-        "why": {"breaks": "It goes against what I want: {trait}", "hits": "It is exactly what I can't stand: {trait}",
-                "serves": "It fits what I want: {trait}", "eases": "It takes away what annoys me: {trait}"},
-        "but": "But: {line}",
+        "rel": {"breaks": "which goes against what I want ({trait})",
+                "hits": "which is exactly what I can't stand ({trait})",
+                "serves": "which gives me what I want ({trait})",
+                "eases": "which takes away what annoys me ({trait})",
+                "against": "and the research is against that", "for": "and the research is for that"},
+        "src": "as {source} shows",
+        "but": "; but also {line}",
+        "lead": ["What I read:", "And:", "Also:", "On top of that:"],
+        "own": "What's more, {line}.",
+        "myth": "And this rests on a myth, “{myth}”; the research says otherwise: {instead}",
+        "back": ["Have you asked customers like me what “{p}” would mean for them?",
+                 "What problem should “{p}” solve, and how will you know it did?"],
+        "back_none": "Can you show me research about “{p}”? Then I can tell you more.",
+        "still": "I still think the same: nothing new was brought in. ",
+        "elsewhere": "none of my own sources speaks to this; the closest evidence is from elsewhere: {sources}",
     },
     "nl": {
-        "opposes": "Hier zou ik niet blij van worden. {line}",
-        "supports": "Dit klinkt goed voor mij. {line}",
-        "mixed": "Ik twijfel hierover. {line}",
-        "no-evidence": "Eerlijk gezegd weet ik het niet: in het onderzoek dat ik zie staat hier niets over.",
+        "opposes": "Ik ben tegen “{p}”: {line}.",
+        "supports": "Ik ben voor “{p}”: {line}.",
+        "mixed": "Ik twijfel over “{p}”: {line}.",
+        "no-evidence": "Eerlijk gezegd weet ik niet wat “{p}” voor mij betekent: in het onderzoek dat ik zie staat "
+                       "er niets over.",
+        "does": "dat komt neer op “{practice}”", "undoes": "dat draait “{practice}” terug",
+        # persona traits are written in English: in Dutch the trait is named by its kind, the practice in Dutch
+        "rel": {"breaks": "en dat gaat in tegen wat ik wil", "hits": "en dat is precies wat me ergert",
+                "serves": "en dat geeft me wat ik wil", "eases": "en dat neemt weg wat me ergert",
+                "against": "en het onderzoek is daartegen", "for": "en het onderzoek is daarvoor"},
+        "src": "zoals {source} laat zien",
+        "but": "; maar ook: {line}",
         "lead": ["Wat ik lees:", "En:", "Ook:", "Bovendien:"],
-        "own": "Mijn eigen mening, niet uit het onderzoek:",
-        "myth": "En dit idee rust op een mythe: {myth}",
-        "back": ["Waarover nemen klanten zoals ik eigenlijk contact op?", "Hebben jullie het klanten zoals ik gevraagd?"],
-        "back_none": "Hebben jullie hier onderzoek over? Dan kan ik meer zeggen.",
+        "own": "Daarbij: {line}.",
+        "myth": "En dit rust op een mythe, “{myth}”; het onderzoek zegt iets anders: {instead}",
+        "back": ["Hebben jullie klanten zoals ik gevraagd wat “{p}” voor hen betekent?",
+                 "Welk probleem moet “{p}” oplossen, en hoe weten jullie of dat gelukt is?"],
+        "back_none": "Hebben jullie onderzoek over “{p}”? Dan kan ik meer zeggen.",
         "still": "Ik blijf erbij: er is niets nieuws op tafel gekomen. ",
-        # persona traits are written in English: in Dutch the reason is the practice the research speaks to
-        "why": {"against": "{practice}: volgens het onderzoek werkt dat tegen klanten zoals ik.",
-                "for": "{practice}: volgens het onderzoek helpt dat klanten zoals ik."},
-        "but": "Maar: {line}",
+        "elsewhere": "geen van mijn eigen bronnen gaat hierover; het dichtstbijzijnde bewijs komt van elders: {sources}",
     },
 }
+PROPOSAL_WORDS = 16  # the proposal is named in the summary, cut after this many words
 
 
 def _lower_first(text: str) -> str:
@@ -69,13 +85,50 @@ def _best_sentence(text: str, query_words: set[str], language: str) -> str:
     return ""
 
 
-def reason_line(reason: Reason, language: str) -> str:
-    """One deciding reason as the persona says it: the trait it serves or breaks (the practice in Dutch)."""
+def proposal_text(question: str) -> str:
+    """What the proposal does, in the asker's words: the question without its framing, cut short."""
+    p = proposal(question).strip().rstrip("?.! ")
+    words = p.split()
+    p = " ".join(words[:PROPOSAL_WORDS]) + ("…" if len(words) > PROPOSAL_WORDS else "")
+    return _lower_first(p)
+
+
+def _source_of(reason: Reason, evidence: list[Evidence]) -> str:
+    e = next((e for e in evidence if e.label in reason.evidence), None)
+    return short_source(e.chunk.source) if e is not None else ""
+
+
+def reason_line(reason: Reason, language: str, evidence: list[Evidence] | None = None) -> str:
+    """One deciding reason as the persona says it: what the proposal comes down to (the matched practice),
+    how it stands to the persona's trait, and the source that says so."""
     t = TEXT.get(language, TEXT["en"])
+    practice = _lower_first(reason.practice.rstrip(". "))
+    head = t["undoes" if reason.undoes else "does"].format(practice=practice)
     if language == "nl":
-        return t["why"][reason.direction].format(practice=reason.practice.rstrip("."))
-    return t["why"][reason.relation or ("serves" if reason.direction == "for" else "breaks")].format(
-        trait=_lower_first(reason.trait or reason.practice))
+        rel = t["rel"][reason.relation or reason.direction]
+    else:
+        key = reason.relation if reason.trait else reason.direction
+        rel = t["rel"][key].format(trait=_lower_first(short(strip_controls(reason.trait)).rstrip(".")))
+    source = _source_of(reason, evidence or [])
+    return f"{head}, {rel}" + (f", {t['src'].format(source=source)}" if source else "")
+
+
+def myth_line(m: MythFlag, language: str) -> str:
+    t = TEXT.get(language, TEXT["en"])
+    return t["myth"].format(myth=m.myth.rstrip("."), instead=m.instead or m.why_it_applies)
+
+
+def summary(question: str, judgment: Judgment, language: str, evidence: list[Evidence]) -> str:
+    """What the proposal does and the trait and evidence it touches, in one sentence (two sides if mixed)."""
+    t = TEXT.get(language, TEXT["en"])
+    p = proposal_text(question)
+    if judgment.verdict == "no-evidence" or not judgment.reasons:
+        return t["no-evidence"].format(p=p)
+    reasons = judgment.reasons[:2]
+    line = reason_line(reasons[0], language, evidence)
+    if judgment.verdict == "mixed" and len(reasons) > 1:
+        line += t["but"].format(line=reason_line(reasons[1], language, evidence))
+    return t[judgment.verdict].format(p=p, line=line)
 
 
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,
@@ -84,35 +137,36 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     t = TEXT[lang]
     crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
                     summary="", evidence=evidence, model="none (extractive)")
+    p = proposal_text(question)
     words = set(re.findall(r"\w{4,}", proposal(question).lower()))  # not the "what would Jan think" framing
-    # persona traits are written in English; in Dutch, Jan speaks through his own (Dutch) voice phrases,
-    # the ones closest to the question first
-    phrases = sorted(persona.voice.phrases, key=lambda p: -len(set(re.findall(r"\w{4,}", p.lower())) & words))
     if judgment.verdict == "no-evidence" or not evidence:
         crit.abstained = True
-        crit.summary = t["no-evidence"]
-        own = phrases[0] if lang == "nl" else persona.decision_style.text
-        crit.points.append(Point(f"{t['own']} {own}", "inference"))
-        crit.questions_back.append(t["back_none"])
+        crit.summary = t["no-evidence"].format(p=p)
+        crit.questions_back.append(t["back_none"].format(p=p))
         return crit
     verdict = judgment.verdict
     crit.verdict = verdict
-    lines = [reason_line(r, lang) for r in judgment.reasons[:2]]
-    line = lines[0] + (" " + t["but"].format(line=lines[1]) if verdict == "mixed" and len(lines) > 1 else "")
-    crit.summary = t[verdict].format(line=line)
-    # the evidence the deciding reasons rest on first, then what the persona's own traits rest on
-    deciding = [lab for r in judgment.reasons for lab in r.evidence]
-    cited = persona.cited_cards()
-    rest = [e for e in evidence[:4] if e.label not in deciding]
-    ordered = [e for e in evidence if e.label in deciding] + sorted(rest, key=lambda e: e.chunk.card_id not in cited)
-    for i, e in enumerate(ordered[:3]):
+    reasons = judgment.reasons[:2]
+    crit.summary = summary(question, judgment, lang, evidence)
+    # only items that bear on this proposal are cited: the deciding reasons' cards first, then the
+    # persona's own sources, then the rest by relevance (items never checked count as bearing)
+    if any(e.bears is None for e in evidence):
+        for e in evidence:
+            e.bears = True if e.bears is None else e.bears
+    cited = own_first(evidence, persona)[:3]
+    for i, e in enumerate(cited):
         quote = _best_sentence(e.chunk.text, words, lang)
         if not quote:
             continue
-        crit.points.append(Point(f"{t['lead'][i]} {quote}", "evidence", [Citation(e.label, quote)]))
-    own = phrases[0] if lang == "nl" else next((r.trait for r in judgment.reasons if r.trait), persona.goals[0].text)
-    crit.points.append(Point(f"{t['own']} {own}", "inference"))
+        crit.points.append(Point(f"{t['lead'][i]} {quote}", "evidence", [Citation(e.label, quote, supports=True)]))
+    if cited and not any(is_own(e, persona) for e in cited):
+        crit.notes.append(TEXT["en"]["elsewhere"].format(
+            sources=", ".join(dict.fromkeys(short_source(e.chunk.source) for e in cited))))
+    # a second reason only where it brings a trait the summary did not name (an inference: how the
+    # proposal stands to the persona, with its source named but not quoted)
+    if verdict != "mixed" and len(reasons) > 1 and reasons[1].trait_id != reasons[0].trait_id:
+        crit.points.append(Point(t["own"].format(line=reason_line(reasons[1], lang, evidence)), "inference"))
     for m in myths[:2]:
-        crit.points.append(Point(t["myth"].format(myth=m.myth), "inference"))
-    crit.questions_back.extend(t["back"])
+        crit.points.append(Point(myth_line(m, lang), "inference"))
+    crit.questions_back.extend(q.format(p=p) for q in t["back"])
     return crit

@@ -1,0 +1,86 @@
+"""Every heading and label an answer is rendered with, in the asker's language (en, nl).
+
+One table for the CLI markdown, the TUI and the brief, so a Dutch question gets Dutch headings everywhere."""
+
+from __future__ import annotations
+
+import re
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "verdict": "verdict", "why": "why", "evidence": "Evidence", "inference": "Inference",
+        "myths": "Myths this rests on", "questions": "Questions back to the team", "ask": "I would ask you:",
+        "sources": "Evidence", "background": "background, not cited", "bears": "bears on the proposal",
+        "verified": "citations verified", "model": "model", "note": "note", "quote": "source",
+        "quote_ok": "quote verified", "quote_bad": "quote not found in the item",
+        "supports": "supports the point", "not_supports": "support not shown", "research_says": "the research says",
+        "supports_v": "supports", "opposes_v": "opposes", "mixed_v": "mixed", "no-evidence_v": "no evidence",
+    },
+    "nl": {
+        "verdict": "oordeel", "why": "waarom", "evidence": "Bewijs", "inference": "Afleiding",
+        "myths": "Mythes waar dit op rust", "questions": "Vragen terug aan het team", "ask": "Ik zou jullie vragen:",
+        "sources": "Bronnen", "background": "achtergrond, niet geciteerd", "bears": "gaat over het voorstel",
+        "verified": "citaten gecontroleerd", "model": "model", "note": "opmerking", "quote": "bron",
+        "quote_ok": "citaat gecontroleerd", "quote_bad": "citaat niet gevonden in de bron",
+        "supports": "ondersteunt het punt", "not_supports": "steun niet aangetoond",
+        "research_says": "het onderzoek zegt",
+        "supports_v": "voor", "opposes_v": "tegen", "mixed_v": "gemengd", "no-evidence_v": "geen bewijs",
+    },
+}
+
+# The engine's notes, as they read in Dutch (pattern over the English note → Dutch template).
+_NOTES_NL = [
+    (r"(\d+) citation\(s\) could not be verified against the evidence \(✗\)",
+     r"\1 citaat/citaten kon(den) niet worden gecontroleerd tegen het bewijs (✗)"),
+    (r"(\d+) point\(s\) without a verified citation shown as inference",
+     r"\1 punt(en) zonder gecontroleerd citaat als afleiding getoond"),
+    (r"no point survived the citation gate: verdict set to no-evidence",
+     "geen punt kwam door de citaatcontrole: oordeel gezet op geen bewijs"),
+    (r"(\d+) point\(s\) do not agree with their quote: shown as inference",
+     r"\1 punt(en) zonder steun in het eigen citaat: als afleiding getoond"),
+    (r"(\d+) citation\(s\) of background items \(not about this proposal\) do not count as support",
+     r"\1 citaat/citaten van achtergrondbronnen (niet over dit voorstel) tellen niet als steun"),
+    (r"(\d+) line\(s\) of the model's answer were not in the expected format",
+     r"\1 regel(s) van het antwoord van het model had(den) niet de verwachte vorm"),
+    (r"(\d+) part\(s\) of the answer repeated the instructions and were removed",
+     r"\1 deel/delen van het antwoord herhaalde(n) de instructies en is/zijn weggelaten"),
+    (r"stance kept: pushback without new evidence \(model said (.*)\)",
+     r"standpunt behouden: tegenspraak zonder nieuw bewijs (het model zei \1)"),
+    (r"what changed: new evidence (.*) compared with the previous answer",
+     r"wat er veranderd is: nieuw bewijs \1 ten opzichte van het vorige antwoord"),
+    (r"none of my own sources speaks to this; the closest evidence is from elsewhere: (.*)",
+     r"geen van mijn eigen bronnen gaat hierover; het dichtstbijzijnde bewijs komt van elders: \1"),
+]
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["en"])
+
+
+def verdict_word(verdict: str, language: str) -> str:
+    return labels(language).get(f"{verdict}_v", verdict)
+
+
+def note(text: str, language: str) -> str:
+    """An engine note in the answer's language (unknown notes stay as they are)."""
+    if language != "nl":
+        return text
+    for pattern, repl in _NOTES_NL:
+        if re.fullmatch(pattern, text):
+            return re.sub(pattern, repl, text)
+    return text
+
+
+def short_source(source: str, limit: int = 60) -> str:
+    """A source name a board reader can take in: 'PvKO: Van picknicktafel tot purpose', not the full
+    bibliographic line (that stays in the appendix)."""
+    s = source.split(" — ")[0]
+    s = re.sub(r"\s*\([^)]*\)", "", s)
+    s = re.split(r"\s+by\s+|,\s+", s, maxsplit=1)[0].strip(" ;:")
+    return s if len(s) <= limit else s[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def short(text: str, n: int = 110) -> str:
+    """Cut at a word boundary after n characters."""
+    text = text.strip()
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + "…"
