@@ -30,7 +30,8 @@ def open_store(settings: Settings, *, builtin: bool = True, say=None) -> Store:
 
 
 def registry(settings: Settings) -> Registry:
-    """The built-in personas and the user's own ($JAN_HOME/personas), the user's winning on the same id."""
+    """The built-in personas and the user's own ($JAN_HOME/personas); a bad or clashing file of the user's is
+    skipped with a warning naming it."""
     from .personas.persona import Registry
 
     return Registry([settings.personas_dir, settings.user_personas_dir])

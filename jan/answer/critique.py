@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..core.sanitize import display, neutral, terminal
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Citation, Critique, Evidence, Point
 
@@ -37,22 +38,23 @@ def parse(text: str, critique: Critique) -> Critique:
             else:
                 critique.notes.append(f"verdict {v[:40]!r} not understood; kept {critique.verdict}")
         elif key:
-            critique.summary = key.group(2).strip().strip("*_ ")
+            critique.summary = neutral(key.group(2).strip().strip("*_ "))
         elif m := _POINT.match(line):
             kind = "evidence" if m.group(1).lower() in ("evidence", "bewijs") else "inference"
             body = m.group(2)
             cites = [Citation(eid.upper(), (quote or "").strip().strip(_QUOTES).strip())
                      for eid, quote in _CITE.findall(body)]
-            clean = _CITE.sub("", body).strip()
-            critique.points.append(Point(clean or body, kind, cites))
+            # marks left in the text (`[E1 ✓]`, a lone ✓, fence markers) are the model's, not the gate's
+            clean = neutral(_CITE.sub("", body).strip())
+            critique.points.append(Point(clean or neutral(body), kind, cites))
         elif line.startswith("?"):
-            critique.questions_back.append(line.lstrip("? ").strip())
+            critique.questions_back.append(neutral(line.lstrip("? ").strip()))
         else:
             unparsed.append(line)
     if unparsed:
         critique.notes.append(f"{len(unparsed)} line(s) of the model's answer were not in the expected format")
         if not critique.summary:
-            critique.summary = " ".join(unparsed)[:400]
+            critique.summary = neutral(" ".join(unparsed))[:400]
     return critique
 
 
@@ -149,34 +151,35 @@ def verdict_reason(c: Critique) -> str:
     ok = {x.evidence_id for p in c.points for x in p.citations if x.verified}
     parts = []
     for r in c.reasons[:2]:
-        head = f"{r.relation}: {_short(strip_controls(r.trait))}" if r.trait else \
-            f"research {r.direction}: {_short(strip_controls(r.practice))}"
+        head = f"{r.relation}: {_short(display(r.trait))}" if r.trait else \
+            f"research {r.direction}: {_short(display(r.practice))}"
         cites = " ".join(f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence)
         parts.append(f"{head} {cites}".strip())
     return "; ".join(parts)
 
 
 def to_markdown(c: Critique) -> str:
-    """A plain markdown rendering (CLI, clipboard, exports)."""
+    """A plain markdown rendering (CLI, clipboard, exports). Marks are drawn here from the gate's results
+    only: every text field goes through sanitize.display first, so no ✓ or [E#] in it survives."""
     verified, total = c.citation_counts()
-    lines = [f"**{c.persona}** — verdict: **{c.verdict}**"]
+    lines = [f"**{display(c.persona)}** — verdict: **{c.verdict}**"]
     if c.reasons:
         lines.append(f"_why: {verdict_reason(c)}_")
-    lines += ["", c.summary, ""]
+    lines += ["", display(c.summary), ""]
     for p in c.points:
         tag = "Evidence" if p.kind == "evidence" else "Inference"
-        cites = " ".join(f"[{x.evidence_id} {'✓' if x.verified else '✗'}]" for x in p.citations)
-        lines.append(f"- *{tag}:* {p.text} {cites}".rstrip())
+        cites = " ".join(f"[{display(x.evidence_id)} {'✓' if x.verified else '✗'}]" for x in p.citations)
+        lines.append(f"- *{tag}:* {display(p.text)} {cites}".rstrip())
     if c.myths:
         lines += ["", "**Myths this rests on**"]
-        lines += [f"- {m.myth} ({m.card_id}): {m.why_it_applies}" for m in c.myths]
+        lines += [f"- {display(m.myth)} ({m.card_id}): {display(m.why_it_applies)}" for m in c.myths]
     if c.questions_back:
-        lines += ["", "**Questions back to the team**"] + [f"- {q}" for q in c.questions_back]
+        lines += ["", "**Questions back to the team**"] + [f"- {display(q)}" for q in c.questions_back]
     if c.evidence:
         lines += ["", "**Evidence**"]
         for e in c.evidence:
-            lines.append(f"- [{e.label}] {e.chunk.card_id or e.chunk.source} — {e.chunk.locator}")
-    lines += ["", f"_{verified}/{total} citations verified · model: {c.model}_"]
+            lines.append(f"- [{e.label}] {display(e.chunk.card_id or e.chunk.source)} — {display(e.chunk.locator)}")
+    lines += ["", f"_{verified}/{total} citations verified · model: {display(c.model)}_"]
     for n in c.notes:
-        lines.append(f"_note: {n}_")
+        lines.append(f"_note: {terminal(n)}_")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one clear line per file
+    warnings: list[str] = field(default_factory=list)  # what a reader library said about a file
     chunks: int = 0
 
     @property
@@ -91,6 +92,7 @@ def ingest_paths(store: Store, paths: list[Path], tag: str, progress: Callable[[
         try:
             sha = sha256_file(p)
             doc = read_document(p)
+            report.warnings.extend(doc.warnings)
             chunks = chunk_document(doc, sha, tag)
             status = store.upsert_document(key, sha, tag, doc.title, chunks)
         except JanError as exc:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..answer.critique import verdict_reason
+from ..core.sanitize import display
 from ..core.types import Critique, Evidence, MythFlag
 
 
@@ -64,12 +65,14 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                     if who not in same.persona:
                         same.persona += f", {who}"
                     continue
-                target.append(Row(_claim(p.text, cite.quote), who, cite.evidence_id, cite.quote, _src(e)))
-                seen_sources[_src(e)] = None
+                # model and document text lose any mark of their own: the brief draws ✓ from the gate only
+                target.append(Row(display(_claim(p.text, cite.quote)), display(who), cite.evidence_id,
+                                  display(cite.quote), display(_src(e))))
+                seen_sources[display(_src(e))] = None
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)
-        for q in c.questions_back:
+        for q in map(display, c.questions_back):
             if q not in b.questions:
                 b.questions.append(q)
     for m in b.myths:
@@ -92,7 +95,7 @@ def to_markdown(b: Brief) -> str:
            "|---|---|---|---|"]
     for c in b.critiques:
         out.append(f"| {b.names.get(c.persona, c.persona)} | {c.verdict} | {_cell(verdict_reason(c)) or '–'} | "
-                   f"{_cell(c.summary)} |")
+                   f"{_cell(display(c.summary))} |")
     out += ["", "## The case for and against", "", "| Side | Point | Evidence | Source |", "|---|---|---|---|"]
     if not b.case_for:
         out.append("| For | The proposal's own rationale | no supporting evidence found in the corpus | – |")
@@ -126,7 +129,7 @@ def to_html(b: Brief) -> str:
              "<h2>What our customers would say</h2><table><tr><th>Persona</th><th>Verdict</th><th>Why</th><th>In one line</th></tr>"]
     for c in b.critiques:
         parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(c.verdict)}</td><td>{e(verdict_reason(c) or '–')}</td>"
-                     f"<td>{e(c.summary)}</td></tr>")
+                     f"<td>{e(display(c.summary))}</td></tr>")
     parts.append("</table><h2>The case for and against</h2><table><tr><th>Side</th><th>Point</th><th>Evidence</th>"
                  "<th>Source</th></tr>")
     if not b.case_for:
