@@ -16,7 +16,6 @@ import io
 import json
 import os
 import re
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -284,13 +283,13 @@ def output_case(run: Run, max_marks: int = 0, also: str = "") -> Outcome:
     text = run.both + also
     bad = escapes(text)
     marks = text.count("✓")
-    forged = [s for s in ("[E42 ✓]", '"] ✓', FENCE, "[E3 ✓]") if s in text]
+    forged = [s for s in ("[E42 ✓]", '"] ✓', FENCE, *(["[E3 ✓]"] if not max_marks else [])) if s in text]
     o = Outcome(traceback=run.crashed)
     if bad:
         o.security, o.detail = True, f"escapes {', '.join(bad)}"
     if marks > max_marks or forged:
         o.security = True
-        o.detail += f" {marks} ✓ shown, gate drew {max_marks}; forged {forged}".rstrip("; forged []")
+        o.detail += f" {marks} ✓ shown, gate drew {max_marks}" + (f"; forged {forged}" if forged else "")
     if PROBE_KEY in text:
         o.security, o.detail = True, o.detail + " API key shown"
     return o
@@ -545,7 +544,6 @@ def o_tui_stream_and_header(w: World) -> Outcome:
         from jan.answer.backends import generate
         from jan.core.config import load_settings
         from jan.tui.app import make_app
-        from jan.tui.widgets import ThreadMessage
 
         app = make_app(load_settings())
         async with app.run_test(size=(120, 40)) as pilot:
@@ -606,7 +604,16 @@ for _mode in ("truncated", "html", "empty", "e500", "e429", "cut"):
 
 @case("provider")
 def p_hang_bounded_by_timeout(w: World) -> Outcome:
-    return _fault(w, "hang", timeout=3, seconds=8)
+    """JAN_TIMEOUT=3 against a server that never answers: one attempt, failing within the timeout plus what
+    the same question costs without a model (retrieval, stance), plus 3 s."""
+    w.jan("ask", Q)
+    base = w.jan("ask", Q).seconds
+    before = len(w.provider.calls)
+    o = _fault(w, "hang", timeout=3, seconds=3 + base + 3)
+    attempts = w.provider.calls[before:].count("hang")
+    if attempts > 1:
+        o.clear, o.detail = False, o.detail + f" {attempts} attempts"
+    return o
 
 
 @case("provider")
@@ -656,8 +663,7 @@ def d_meeting_row_not_utf8(w: World) -> Outcome:
     w.meeting_with_answers()
     db = sqlite3.connect(w.home / "meetings.sqlite3")
     with db:
-        db.execute("UPDATE entries SET critique=CAST(X'7B2270657273 6F6E61223A20FF FE' AS TEXT) || critique WHERE id=1"
-                   .replace(" ", ""))
+        db.execute("UPDATE entries SET critique=CAST(? AS TEXT) || critique WHERE id=1", (b'{"persona": \xff\xfe',))
     db.close()
     r = w.jan("meetings", "show", "1")
     o = error_case(r, must_fail=False, mention=r"answer 1")
@@ -669,6 +675,12 @@ def d_meeting_row_not_utf8(w: World) -> Outcome:
 
 
 def _damage(path: Path, how: str) -> bytes:
+    if path.suffix == ".sqlite3":  # as after a clean exit: the write-ahead log folded into the file
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        for extra in ("-wal", "-shm"):
+            Path(str(path) + extra).unlink(missing_ok=True)
     data = path.read_bytes()
     if how == "truncate":
         path.write_bytes(data[: max(1, len(data) // 3)])

@@ -22,16 +22,25 @@ def cmd_index(args) -> int:
 
 def cmd_ingest(args) -> int:
     s = _settings(args)
-    store = open_store(s)
-    if args.rebuild:
+    if args.rebuild:  # also the repair: damaged manifest or vector files are moved aside, never deleted
         from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
+        from ..evidence.ingest import ensure_builtin, say_lost
+
+        store = open_store(s, repair=True)
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("re-embedding", total=store.chunk_count())
             n = store.rebuild(lambda k: bar.advance(task, k))
-        _out(f"rebuilt vectors for {n} chunks with {store.embedder.name}")
+        for line in store.repairs:
+            _err(f"jan: repaired: {one_line(line)}")
+        rep = ensure_builtin(store, s.corpus_dir)
+        _out(f"rebuilt vectors for {n} chunks with {store.embedder.name}"
+             + (f"; indexed {len(rep.added) + len(rep.updated)} built-in card(s)" if rep.added or rep.updated else ""))
+        say_lost(store, _err)
         if not args.paths:
             return 0
+    else:
+        store = open_store(s)
     if args.remove:
         code = 0
         for p in args.paths:

@@ -59,6 +59,11 @@ def neutral(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip() if a or b or c else text
 
 
+def _neutral_in_place(text: str) -> str:
+    """neutral() without touching the spacing (streamed pieces are joined as they come)."""
+    return _GLYPH.sub("", _CITE_MARK.sub(lambda m: f"({m.group(1).upper()})", _FENCE.sub("", text)))
+
+
 def display(text: str) -> str:
     """One text field of an answer (summary, point, quote, question, note) as it may be shown or quoted."""
     return neutral(terminal(text))
@@ -79,11 +84,17 @@ class StreamCleaner:
         i = text.rfind("\x1b")
         if i >= 0 and len(text) - i < self.HOLD_MAX and not _complete(text[i:]):
             text, self._held = text[:i], text[i:]
-        return _GLYPH.sub("", terminal(text))
+        # a bracket or fence that may still become a mark ("[E1 ✓]", "<</evidence-…>>") waits until it closes
+        j = max(text.rfind("["), text.rfind("<"))
+        while j > 0 and text[j - 1] == "<":
+            j -= 1
+        if j >= 0 and len(text) - j < self.HOLD_MAX and not re.search(r"[\]>]", text[j:]):
+            text, self._held = text[:j], text[j:] + self._held
+        return _neutral_in_place(terminal(text))
 
     def flush(self) -> str:
         held, self._held = self._held, ""
-        return _GLYPH.sub("", terminal(held)) if held and not held.startswith("\x1b") else ""
+        return _neutral_in_place(terminal(held)) if held and not held.startswith("\x1b") else ""
 
 
 def _complete(seq: str) -> bool:
