@@ -450,10 +450,10 @@ def o_sources_escape_filename(w: World) -> Outcome:
 
 @case("output")
 def o_sources_newline_filename(w: World) -> Outcome:
-    w.jan("ingest", str(_evil_file(w, "evil\n  99  /etc/passwd.md")))
+    w.jan("ingest", str(_evil_file(w, "evil\n  99  etc-passwd.md")))
     r = w.jan("sources")
     o = output_case(r)
-    if any(line.startswith("  99  /etc/passwd") for line in r.out.splitlines()):
+    if any(line.startswith("  99  etc-passwd") for line in r.out.splitlines()):
         o.security, o.detail = True, "a file name's newline forged a line of output"
     return o
 
@@ -470,7 +470,8 @@ def _evil_persona(w: World, pid: str = "evil", name: str = EVIL_NAME) -> Path:
     folder = w.home / "personas"
     folder.mkdir(exist_ok=True)
     text = PERSONA.format(pid=pid).replace("name: Test Customer", f"name: \"{json.dumps(name)[1:-1]}\"")
-    text = text.replace("summary: A customer used in tests", "summary: \"A \\e]0;TITLE\\a customer used in tests\"")
+    text = text.replace("summary: A customer used in tests who wants to be able to call.",
+                        "summary: \"A \\e]0;TITLE\\a customer used in tests who wants to be able to call.\"")
     path = folder / f"{pid}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
