@@ -214,6 +214,8 @@ class Store:
             if is_write_failure(exc):
                 raise JanError(f"{self.db_path}: cannot write the evidence index ({exc}); free disk space or raise "
                                "the file size limit, then try again") from None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise JanError(f"{self.db_path}: in use by another jan ({exc}); try again in a moment") from None
             raise JanError(f"{self.db_path}: the evidence index manifest is damaged ({exc}); it was not changed. "
                            "`jan ingest --rebuild` moves it aside and starts a new one (then ingest your documents "
                            "again)") from None
