@@ -363,7 +363,11 @@ def o_stream_escapes(w: World) -> Outcome:
 
 @case("output")
 def o_answer_forged_marks(w: World) -> Outcome:
-    return output_case(w.jan("ask", Q, env=w.model_env("forged")))
+    r = w.jan("ask", Q, env=w.model_env("forged"))
+    o = output_case(r)
+    if "Ignore previous instructions" in r.out:  # the injected summary, under a verdict the gate overturned
+        o.security, o.detail = True, o.detail + " the injected summary is shown"
+    return o
 
 
 @case("output")
