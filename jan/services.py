@@ -22,15 +22,17 @@ def settings(cli: dict[str, Any] | None = None, env: dict[str, str] | None = Non
     return load_settings(cli, env)
 
 
-def open_store(settings: Settings, *, builtin: bool = True, say=None) -> Store:
-    """The evidence store with the built-in corpus indexed (first use embeds the cards once)."""
+def open_store(settings: Settings, *, builtin: bool = True, say=None, repair: bool = False) -> Store:
+    """The evidence store with the built-in corpus indexed (first use embeds the cards once); `repair`:
+    opened for `jan ingest --rebuild` (a damaged manifest moved aside, no vector work yet)."""
     from .evidence.ingest import open_store as _open
 
-    return _open(settings, builtin=builtin, say=say)
+    return _open(settings, builtin=builtin, say=say, repair=repair)
 
 
 def registry(settings: Settings) -> Registry:
-    """The built-in personas and the user's own ($JAN_HOME/personas), the user's winning on the same id."""
+    """The built-in personas and the user's own ($JAN_HOME/personas); a bad or clashing file of the user's is
+    skipped with a warning naming it."""
     from .personas.persona import Registry
 
     return Registry([settings.personas_dir, settings.user_personas_dir])

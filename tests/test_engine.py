@@ -243,9 +243,10 @@ def test_malformed_model_answer_does_not_crash(shipped):
     assert any("not in the expected format" in n for n in crit.notes)
 
 
-def test_empty_model_answer_gets_a_summary(shipped):
-    crit = with_model(shipped, "").ask(PHONE, model="openai/gpt-4o-mini")
-    assert crit.verdict == "no-evidence" and crit.summary
+def test_empty_model_answer_is_an_error_not_an_answer(shipped):
+    with pytest.raises(GenerationError, match="empty or malformed") as info:  # never "Honestly, I don't know…"
+        with_model(shipped, "").ask(PHONE, model="openai/gpt-4o-mini")
+    assert info.value.partial == "" and "ask again" in info.value.hint
 
 
 def test_model_pushback_flip_is_not_taken(shipped):

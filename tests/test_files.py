@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jan.core.errors import JanError
 from jan.core.files import atomic_write_text
 
 
@@ -20,11 +21,11 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     path = tmp_path / "out.md"
     path.write_text("old\n", encoding="utf-8")
 
-    def broken(self, *a, **k):
+    def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(type(path), "replace", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("jan.core.files.os.replace", broken)
+    with pytest.raises(JanError, match="cannot write .the disk is full"):  # a write failure, said as one
         atomic_write_text(path, "new\n")
     assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]

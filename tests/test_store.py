@@ -85,7 +85,7 @@ def test_damaged_manifest_is_a_clear_error(jan_env):
     index = settings.home / "index"
     index.mkdir(parents=True)
     (index / "manifest.sqlite3").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(JanError, match=r"evidence index is damaged.*jan ingest --rebuild"):
+    with pytest.raises(JanError, match=r"evidence index manifest is damaged.*jan ingest --rebuild"):
         Store(settings)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..core.sanitize import display, neutral, terminal
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Citation, Critique, Evidence, Point
 from .labels import labels, note, short_source, verdict_word
@@ -38,22 +39,23 @@ def parse(text: str, critique: Critique) -> Critique:
             else:
                 critique.notes.append(f"verdict {v[:40]!r} not understood; kept {critique.verdict}")
         elif key:
-            critique.summary = key.group(2).strip().strip("*_ ")
+            critique.summary = neutral(key.group(2).strip().strip("*_ "))
         elif m := _POINT.match(line):
             kind = "evidence" if m.group(1).lower() in ("evidence", "bewijs") else "inference"
             body = m.group(2)
             cites = [Citation(eid.upper(), (quote or "").strip().strip(_QUOTES).strip())
                      for eid, quote in _CITE.findall(body)]
-            clean = _CITE.sub("", body).strip()
-            critique.points.append(Point(clean or body, kind, cites))
+            # marks left in the text (`[E1 ✓]`, a lone ✓, fence markers) are the model's, not the gate's
+            clean = neutral(_CITE.sub("", body).strip())
+            critique.points.append(Point(clean or neutral(body), kind, cites))
         elif line.startswith("?"):
-            critique.questions_back.append(line.lstrip("? ").strip())
+            critique.questions_back.append(neutral(line.lstrip("? ").strip()))
         else:
             unparsed.append(line)
     if unparsed:
         critique.notes.append(f"{len(unparsed)} line(s) of the model's answer were not in the expected format")
         if not critique.summary:
-            critique.summary = " ".join(unparsed)[:400]
+            critique.summary = neutral(" ".join(unparsed))[:400]
     return critique
 
 
@@ -256,10 +258,10 @@ def verdict_reason(c: Critique) -> str:
     for r in c.reasons[:2]:
         if c.language == "nl":
             head = f"{RELATION_NL.get(r.relation, 'onderzoek ' + ('voor' if r.direction == 'for' else 'tegen'))}: " \
-                   f"{_short(strip_controls(r.practice))}"
+                   f"{_short(display(r.practice))}"
         else:
-            head = f"{r.relation}: {_short(strip_controls(r.trait))}" if r.trait else \
-                f"research {r.direction}: {_short(strip_controls(r.practice))}"
+            head = f"{r.relation}: {_short(display(r.trait))}" if r.trait else \
+                f"research {r.direction}: {_short(display(r.practice))}"
         cites = " ".join(f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence)
         parts.append(f"{head} {cites}".strip())
     return "; ".join(parts)
@@ -270,41 +272,44 @@ def mark(cite: Citation, language: str = "en") -> str:
     supports the point."""
     lab = labels(language)
     if not cite.verified:
-        return f"[{cite.evidence_id} ✗ {lab['quote_bad']}]"
-    return f"[{cite.evidence_id} ✓ {lab['quote_ok']} · {lab['supports'] if cite.supports else lab['not_supports']}]"
+        return f"[{display(cite.evidence_id)} ✗ {lab['quote_bad']}]"
+    return f"[{display(cite.evidence_id)} ✓ {lab['quote_ok']} · {lab['supports'] if cite.supports else lab['not_supports']}]"
 
 
 def to_markdown(c: Critique) -> str:
     """A plain markdown rendering (CLI, clipboard, exports), every heading in the answer's language; each
-    evidence point shows the quote it cites, so the persona's words can be compared with the source's."""
+    evidence point shows the quote it cites, so the persona's words can be compared with the source's. Marks
+    are drawn here from the gate's results only: every text field goes through sanitize.display first, so no
+    ✓ or [E#] in it survives."""
     lab = labels(c.language)
     verified, total = c.citation_counts()
     by_label = {e.label: e for e in c.evidence}
-    lines = [f"**{c.persona}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language)}**"]
+    lines = [f"**{display(c.persona)}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language)}**"]
     if c.reasons:
         lines.append(f"_{lab['why']}: {verdict_reason(c)}_")
-    lines += ["", c.summary, ""]
+    lines += ["", display(c.summary), ""]
     for p in c.points:
         tag = lab["evidence"] if p.kind == "evidence" else lab["inference"]
         cites = " ".join(mark(x, c.language) for x in p.citations)
-        lines.append(f"- *{tag}:* {p.text} {cites}".rstrip())
+        lines.append(f"- *{tag}:* {display(p.text)} {cites}".rstrip())
         for x in p.citations:
             if x.quote and normalize_for_match(x.quote) not in normalize_for_match(p.text):
                 e = by_label.get(x.evidence_id)
-                src = f" — {short_source(e.chunk.source)}" if e is not None else ""
-                lines.append(f"  > “{x.quote}”{src}")
+                src = f" — {display(short_source(e.chunk.source))}" if e is not None else ""
+                lines.append(f"  > “{display(x.quote)}”{src}")
     if c.myths:
         lines += ["", f"**{lab['myths']}**"]
-        lines += [f"- {m.myth} — {lab['research_says']}: {m.instead or m.why_it_applies}" for m in c.myths]
+        lines += [f"- {display(m.myth)} — {lab['research_says']}: {display(m.instead or m.why_it_applies)}"
+                  for m in c.myths]
     if c.questions_back:
-        lines += ["", f"**{lab['questions']}**"] + [f"- {q}" for q in c.questions_back]
+        lines += ["", f"**{lab['questions']}**"] + [f"- {display(q)}" for q in c.questions_back]
     if c.evidence:
         lines += ["", f"**{lab['sources']}**"]
         for e in c.evidence:
             bg = f" _({lab['background']})_" if e.bears is False else ""
-            lines.append(f"- [{e.label}] {short_source(e.chunk.source)} ({e.chunk.card_id or e.chunk.tag}) — "
-                         f"{e.chunk.locator}{bg}")
-    lines += ["", f"_{verified}/{total} {lab['verified']} · {lab['model']}: {c.model}_"]
+            lines.append(f"- [{e.label}] {display(short_source(e.chunk.source))} "
+                         f"({display(e.chunk.card_id or e.chunk.tag)}) — {display(e.chunk.locator)}{bg}")
+    lines += ["", f"_{verified}/{total} {lab['verified']} · {lab['model']}: {display(c.model)}_"]
     for n in c.notes:
-        lines.append(f"_{lab['note']}: {note(n, c.language)}_")
+        lines.append(f"_{lab['note']}: {terminal(note(n, c.language))}_")
     return "\n".join(lines)

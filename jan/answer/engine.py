@@ -253,8 +253,14 @@ class Engine:
         # a leak of either profile form counts, whichever one this prompt used
         critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
         critique_mod.drop_echoed_questions(crit, question)
+        claimed = crit.verdict
         critique_mod.verify(crit, included)
         critique_mod.check_support(crit, included)
+        if claimed != "no-evidence" and crit.verdict == "no-evidence" and crit.summary:
+            # the summary argued a verdict no verified evidence carries (an obeyed injection, a made-up quote):
+            # it is not shown under no-evidence; the plain sentence below replaces it
+            crit.summary = ""
+            crit.notes.append(f"the model's summary argued '{claimed}' without verified evidence and is not shown")
         if not relevant:
             crit.verdict, crit.abstained = "no-evidence", True
         elif own_docs:

@@ -19,11 +19,18 @@ def cmd_ask(args) -> int:
         from .meetings import cmd_panel_ask
 
         return cmd_panel_ask(args, engine)
+    from ..core.sanitize import StreamCleaner
+
     stream_out = args.stream and not args.json
-    crit = engine.ask(args.question, args.persona, model=args.model,
-                      on_token=(lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream_out else None)
+    cleaner = StreamCleaner()  # streamed tokens are model text: no escape sequence or forged mark passes
+
+    def show(token: str) -> None:
+        sys.stdout.write(cleaner.feed(token))
+        sys.stdout.flush()
+
+    crit = engine.ask(args.question, args.persona, model=args.model, on_token=show if stream_out else None)
     if stream_out:
-        _out("\n")
+        _out(cleaner.flush() + "\n")
     if args.meeting:
         entry = services.meetings(s).add(args.meeting, crit)
         sys.stderr.write(f"saved as answer {entry.id} in meeting {args.meeting}\n")

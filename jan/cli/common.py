@@ -20,10 +20,14 @@ def settings(args: argparse.Namespace):
 
 
 def out(text: str = "") -> None:
-    """One line of a command's result on stdout."""
-    sys.stdout.write(text + "\n")
+    """One line of a command's result on stdout; no escape sequence or control character passes."""
+    from ..core.sanitize import terminal
+
+    sys.stdout.write(terminal(text) + "\n")
 
 
 def err(text: str) -> None:
     """One line of progress or warning on stderr (results stay on stdout, so they can be piped)."""
-    sys.stderr.write(text + "\n")
+    from ..core.sanitize import terminal
+
+    sys.stderr.write(terminal(text) + "\n")

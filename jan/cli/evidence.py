@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.errors import JanError
+from ..core.sanitize import display, one_line
 from ..services import open_store
 from .common import err as _err
 from .common import out as _out
@@ -21,24 +22,33 @@ def cmd_index(args) -> int:
 
 def cmd_ingest(args) -> int:
     s = _settings(args)
-    store = open_store(s)
-    if args.rebuild:
+    if args.rebuild:  # also the repair: damaged manifest or vector files are moved aside, never deleted
         from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
+        from ..evidence.ingest import ensure_builtin, say_lost
+
+        store = open_store(s, repair=True)
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("re-embedding", total=store.chunk_count())
             n = store.rebuild(lambda k: bar.advance(task, k))
-        _out(f"rebuilt vectors for {n} chunks with {store.embedder.name}")
+        for line in store.repairs:
+            _err(f"jan: repaired: {one_line(line)}")
+        rep = ensure_builtin(store, s.corpus_dir)
+        _out(f"rebuilt vectors for {n} chunks with {store.embedder.name}"
+             + (f"; indexed {len(rep.added) + len(rep.updated)} built-in card(s)" if rep.added or rep.updated else ""))
+        say_lost(store, _err)
         if not args.paths:
             return 0
+    else:
+        store = open_store(s)
     if args.remove:
         code = 0
         for p in args.paths:
             key = str(Path(p).resolve())
             if store.remove_document(key):
-                _out(f"removed {p}")
+                _out(f"removed {one_line(p)}")
             else:
-                _err(f"{p}: not in the index")
+                _err(f"{one_line(p)}: not in the index")
                 code = 1
         return code
     if not args.paths:
@@ -51,8 +61,10 @@ def cmd_ingest(args) -> int:
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("ingesting", total=None)
         report = ingest_paths(store, paths, args.tag, progress=lambda name: bar.advance(task))
+    for line in report.warnings:
+        _err(f"jan: warning: {one_line(line)}")
     for line in report.failed:
-        _err(f"skipped: {line}")
+        _err(f"skipped: {one_line(line)}")
     _out(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
          f"{len(report.failed)} failed; {report.chunks} chunks written (tag {args.tag})")
     return 0 if report.ok else 1
@@ -71,7 +83,7 @@ def cmd_sources(args) -> int:
         _out(f"[{tag}] {len(items)} document(s), {sum(d['n_chunks'] for d in items)} chunks")
         if tag != "builtin" or args.all:
             for d in items:
-                _out(f"  {d['n_chunks']:>4}  {d['path']}")
+                _out(f"  {d['n_chunks']:>4}  {one_line(d['path'])}")
     return 0
 
 
@@ -94,8 +106,8 @@ def cmd_search(args) -> int:
     if not hits:
         _out("no evidence found")
     for e in hits:
-        _out(f"{e.rank}. [{e.chunk.tag}] {e.chunk.card_id or e.chunk.source} — {e.chunk.locator}")
-        _out(f"   {e.chunk.text[:300]}")
+        _out(f"{e.rank}. [{e.chunk.tag}] {one_line(e.chunk.card_id or e.chunk.source)} — {one_line(e.chunk.locator)}")
+        _out(f"   {display(e.chunk.text[:300])}")
     return 0
 
 

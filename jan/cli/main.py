@@ -11,6 +11,7 @@ import sys
 
 from .. import __version__
 from ..core.errors import JanError, LintError
+from .common import err as _err
 from .common import out as _out
 from .common import settings as _settings
 
@@ -77,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         return func(args) or 0
     except LintError as exc:
         for line in exc.problems:
-            sys.stderr.write(f"{line}\n")
+            _err(line)
         return exc.exit_code
     except JanError as exc:
-        sys.stderr.write(f"jan: error: {exc}\n")
+        _err(f"jan: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("jan: interrupted\n")
@@ -90,5 +91,5 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback unless asked
         if args.debug:
             raise
-        sys.stderr.write(f"jan: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)\n")
+        _err(f"jan: unexpected error: {type(exc).__name__}: {str(exc)[:300]} (run with --debug for details)")
         return 3

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import services
 from ..core.errors import JanError
 from ..core.files import atomic_write_text
+from .common import err as _err
 from .common import out as _out
 from .common import settings as _settings
 
@@ -16,16 +17,16 @@ _store = services.meetings
 
 
 def write_output(path: str, text: str, force: bool) -> Path:
-    """Write atomically; never overwrite without --force; clear errors for unwritable paths."""
+    """Write atomically; never overwrite without --force; a folder, symlink or device is refused even with
+    --force; no escape sequence or control character goes into the file."""
+    from ..core.files import check_target
+    from ..core.sanitize import terminal
+
     p = Path(path)
+    check_target(p)
     if p.exists() and not force:
         raise JanError(f"{p}: already exists; use --force to overwrite")
-    if p.is_dir():
-        raise JanError(f"{p}: is a folder; give a file name")
-    try:
-        return atomic_write_text(p, text)
-    except OSError as exc:
-        raise JanError(f"{p}: cannot write ({exc.strerror})") from None
+    return atomic_write_text(p, terminal(text))
 
 
 def persona_list(engine, spec: str | None) -> list[str]:
@@ -86,6 +87,8 @@ def cmd_meetings(args) -> int:
             raise JanError("usage: jan meetings decide MEETING_ID NOTE... [--kind action] [--answer ID]")
         d = store.decide(_id(args.args), " ".join(args.args[1:]), args.kind, args.answer)
         _out(f"{d.kind} {d.id} recorded on answer {d.entry_id}")
+    for line in dict.fromkeys(store.damaged):  # damaged answers were skipped, not lost: say which
+        _err(f"jan: warning: {line}")
     return 0
 
 

@@ -14,6 +14,7 @@ import yaml
 from .errors import JanError
 
 MAX_BYTES = 256 * 1024
+MAX_DEPTH = 40  # nesting levels (a persona needs 5); PyYAML recurses per level and scans deep flow quadratically
 _STD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -44,10 +45,34 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
         raise JanError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
 
 
+def _check_depth_cheaply(text: str, where: str) -> None:
+    """Refuse deep flow nesting (`[[[[…`) before PyYAML sees it: its scanner is quadratic in flow depth. An
+    upper bound (brackets in quoted text count too), so only absurd depths are refused here."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH * 4:
+                raise JanError(f"{where}:{line}: nested more than {MAX_DEPTH} levels deep; refused")
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+
+
 def _check_events(text: str, where: str) -> None:
+    _check_depth_cheaply(text, where)
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:  # before composing, which recurses once per level
+                    raise JanError(f"{where}:{line}: nested more than {MAX_DEPTH} levels deep; refused")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
                 raise JanError(f"{where}:{line}: YAML aliases (*{event.anchor}) are not allowed")
             anchor = getattr(event, "anchor", None)

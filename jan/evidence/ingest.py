@@ -24,6 +24,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one clear line per file
+    warnings: list[str] = field(default_factory=list)  # what a reader library said about a file
     chunks: int = 0
 
     @property
@@ -91,6 +92,7 @@ def ingest_paths(store: Store, paths: list[Path], tag: str, progress: Callable[[
         try:
             sha = sha256_file(p)
             doc = read_document(p)
+            report.warnings.extend(doc.warnings)
             chunks = chunk_document(doc, sha, tag)
             status = store.upsert_document(key, sha, tag, doc.title, chunks)
         except JanError as exc:
@@ -135,11 +137,25 @@ def ensure_builtin(store: Store, corpus_dir: Path) -> IngestReport:
     return report
 
 
-def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | None = None) -> Store:
+def say_lost(store: Store, say: Callable[[str], None]) -> None:
+    lost = store.lost_documents()
+    if lost:
+        from ..core.sanitize import one_line
+
+        shown = ", ".join(one_line(p) for p in lost[:10]) + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
+        say(f"jan: warning: {len(lost)} of your document(s) are no longer in the evidence index (its manifest was "
+            f"emptied or replaced): {shown}; ingest them again with `jan ingest`")
+
+
+def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | None = None,
+               repair: bool = False) -> Store:
     """The store with the built-in corpus indexed (first use embeds the cards once); `say` reports what
-    was done (default: a line on stderr)."""
+    was done (default: a line on stderr). `repair` (`jan ingest --rebuild`): a damaged manifest is moved
+    aside and nothing else is done; the caller rebuilds the vectors, then calls ensure_builtin."""
     say = say or (lambda text: sys.stderr.write(text + "\n"))
-    store = Store(settings)
+    store = Store(settings, repair=repair)
+    if repair:
+        return store
     missing = len(store.missing_vectors())
     if missing:
         say(f"embedding {missing} chunk(s) for embedder {store.embedder.name} (first use of this embedder)")
@@ -148,4 +164,5 @@ def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | N
         rep = ensure_builtin(store, settings.corpus_dir)
         if rep.added or rep.updated:
             say(f"indexed {len(rep.added) + len(rep.updated)} built-in evidence card(s)")
+    say_lost(store, say)
     return store

@@ -7,11 +7,12 @@ is re-flowed first (hard wraps, hyphenation, blank lines inside sentences, runni
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from ..core.errors import JanError
+from ..core.sanitize import neutral
 from ..core.textclean import (
     clean,
     continues,
@@ -25,6 +26,19 @@ from ..core.textclean import (
 
 SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
 MAX_FILE_BYTES = 25 * 1024 * 1024
+# What a document may expand to, checked while reading (a 600 KB docx can hold 170 MB of XML)
+MAX_TEXT_CHARS = 8_000_000  # extracted text
+MAX_BLOCKS = 50_000  # paragraphs
+MAX_XML_BYTES = 64 * 1024 * 1024  # a docx's word/document.xml, uncompressed
+MAX_PDF_PAGES = 3_000
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _too_big(path: Path, what: str) -> JanError:
+    return JanError(f"{path}: the document expands to {what}; refused (split it into smaller files)")
 
 
 @dataclass
@@ -39,6 +53,7 @@ class Document:
     path: Path
     title: str
     blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)  # what a reader library said about the file
 
 
 # ------------------------------------------------------------------ readers
@@ -125,7 +140,44 @@ def _text_blocks(text: str, page: int | None = None) -> list[Block]:
     return blocks
 
 
-def _read_pdf(path: Path) -> list[Block]:
+class _Collect:
+    """pypdf's warnings (logging and the warnings module) gathered, instead of reaching stderr unprefixed."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __enter__(self):
+        import logging
+        import warnings
+
+        self._logger = logging.getLogger("pypdf")
+        self._handler = logging.Handler(logging.WARNING)
+        self._handler.emit = lambda record: self.messages.append(record.getMessage())
+        self._propagate = self._logger.propagate
+        self._logger.addHandler(self._handler)
+        self._logger.propagate = False
+        self._warnings = warnings.catch_warnings(record=True)
+        self._caught = self._warnings.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._warnings.__exit__(*exc)
+        self._logger.removeHandler(self._handler)
+        self._logger.propagate = self._propagate
+        self.messages += [str(w.message) for w in self._caught]
+
+
+def _read_pdf(path: Path, said: list[str] | None = None) -> list[Block]:
+    with _Collect() as collected:
+        try:
+            return _read_pdf_pages(path)
+        finally:
+            if said is not None:
+                said.extend(dict.fromkeys(f"{path}: pypdf: {m[:200]}" for m in collected.messages))
+
+
+def _read_pdf_pages(path: Path) -> list[Block]:
     try:
         from pypdf import PdfReader
 
@@ -138,7 +190,14 @@ def _read_pdf(path: Path) -> list[Block]:
                 raise
             except Exception:
                 raise JanError(f"{path}: PDF is encrypted; save an unprotected copy and ingest that") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _too_big(path, f"{len(reader.pages):,} pages, over the {MAX_PDF_PAGES:,}-page limit")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_TEXT_CHARS:
+                raise _too_big(path, f"over {MAX_TEXT_CHARS:,} characters of text")
         furniture = page_furniture(pages)
         blocks: list[Block] = []
         for n, text in enumerate(pages, 1):
@@ -152,7 +211,31 @@ def _read_pdf(path: Path) -> list[Block]:
         raise JanError(f"{path}: cannot read PDF ({type(exc).__name__}: {str(exc)[:120]})") from None
 
 
+def _check_docx_size(path: Path) -> None:
+    """Refuse a docx whose main part expands beyond the limits, reading it as a stream (the size in the zip
+    directory may lie) before python-docx builds a tree of it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_XML_BYTES:
+                raise _too_big(path, f"{info.file_size:,} bytes of XML, over the {MAX_XML_BYTES:,}-byte limit")
+            read = paras = 0
+            with z.open(info) as fh:
+                while block := fh.read(1 << 20):
+                    read += len(block)
+                    paras += block.count(b"<w:p>") + block.count(b"<w:p ")
+                    if read > MAX_XML_BYTES:
+                        raise _too_big(path, f"over {MAX_XML_BYTES:,} bytes of XML")
+                    if paras > MAX_BLOCKS:
+                        raise _too_big(path, f"over {MAX_BLOCKS:,} paragraphs")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
+        raise JanError(f"{path}: cannot read Word document ({type(exc).__name__})") from None
+
+
 def _read_docx(path: Path) -> list[Block]:
+    _check_docx_size(path)
     try:
         import docx
 
@@ -203,14 +286,24 @@ class _Html(HTMLParser):
         text = "".join(self.parts).strip()
         if text:
             self.blocks.append((text, self.in_heading))
+            self.size += len(text)
+            if len(self.blocks) > MAX_BLOCKS or self.size > MAX_TEXT_CHARS:
+                raise _TooBig
         self.parts = []
 
+    size = 0
 
-def _read_html(text: str) -> list[Block]:
+
+def _read_html(text: str, path: Path | None = None) -> list[Block]:
     parser = _Html()
-    parser.feed(text)
-    parser.close()
-    parser._flush()
+    try:
+        for i in range(0, len(text), 1 << 16):  # fed in pieces, so the limits stop the work early
+            parser.feed(text[i : i + (1 << 16)])
+        parser.close()
+        parser._flush()
+    except _TooBig:
+        raise _too_big(path or Path("<html>"), f"over {MAX_BLOCKS:,} paragraphs or {MAX_TEXT_CHARS:,} "
+                       "characters of text") from None
     blocks, heading = [], ""
     for i, (t, is_heading) in enumerate(parser.blocks, 1):
         if is_heading:
@@ -229,18 +322,22 @@ def read_document(path: Path) -> Document:
         raise JanError(f"{path}: empty file")
     if size > MAX_FILE_BYTES:
         raise JanError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
+    said: list[str] = []
     if suffix == ".pdf":
-        blocks = _read_pdf(path)
+        blocks = _read_pdf(path, said)
     elif suffix == ".docx":
         blocks = _read_docx(path)
     else:
         text = _decode(path.read_bytes(), path)
-        blocks = _read_html(text) if suffix in (".html", ".htm") else _text_blocks(text)
-    blocks = [Block(clean(b.text), b.locator, b.heading) for b in blocks]
+        blocks = _read_html(text, path) if suffix in (".html", ".htm") else _text_blocks(text)
+    if len(blocks) > MAX_BLOCKS:
+        raise _too_big(path, f"{len(blocks):,} paragraphs, over the {MAX_BLOCKS:,}-paragraph limit")
+    # document text is data: marks only the citation gate may draw (✓, [E1 ✓], fence markers) are taken out
+    blocks = [Block(neutral(clean(b.text)), b.locator, neutral(b.heading)) for b in blocks]
     blocks = [b for b in blocks if len(b.text) >= 3]
     if not blocks:
         raise JanError(f"{path}: no text found")
-    return Document(path, make_title(blocks[0].heading or blocks[0].text), blocks)
+    return Document(path, make_title(blocks[0].heading or blocks[0].text), blocks, said)
 
 
 def make_title(text: str, limit: int = 80) -> str:

@@ -7,7 +7,10 @@ kill mid-ingest never shows half a document; vectors left over by a killed inges
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import sqlite3
 import time
 from contextlib import closing
@@ -40,6 +43,52 @@ OVERFETCH_MIN_SHARE = 0.25  # a tag filter keeping at least this share of chunks
 _CHUNK_COLS = [f.name for f in fields(Chunk)]
 
 
+_WRITE_FAILURE = re.compile(r"disk is full|disk i/o error|no space|file too large|file size|quota|read-?only", re.I)
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """A full disk, a file-size limit (`ulimit -f`), a read-only folder: not damage, a failed write."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS):
+        return True
+    return bool(_WRITE_FAILURE.search(str(exc)))
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged file or folder (and a database's -wal/-shm files) to PATH.damaged-STAMP; returns it."""
+    target = path.with_name(f"{path.name}.damaged-{_stamp()}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{_stamp()}-{n}")
+    os.replace(path, target)
+    for extra in ("-wal", "-shm", "-journal"):
+        side = Path(str(path) + extra)
+        if side.exists():
+            os.replace(side, Path(str(target) + extra))
+    return target
+
+
+def _vectors(method):
+    """Chroma failures as clear errors: a damaged local store says how to rebuild it, a failed write says so."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except JanError:
+            raise
+        except Exception as exc:
+            raise self._vector_error(exc) from None
+
+    return guarded
+
+
 def chroma_client(settings):
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
@@ -61,24 +110,99 @@ def chroma_client(settings):
 
 
 class Store:
-    def __init__(self, settings, embedder: Embedder | None = None):
+    """`repair=True` (`jan ingest --rebuild`): a damaged manifest is moved aside (said in `repairs`) and a
+    new one started, and no vector work is done on open; rebuild() then rebuilds the vectors."""
+
+    def __init__(self, settings, embedder: Embedder | None = None, *, repair: bool = False):
         self.settings = settings
         self.embedder = embedder or get_embedder(settings.embedder)
         self.name = f"jan-{self.embedder.name}"[:60]
+        self.repairs: list[str] = []  # what repair did, one line each
         index = settings.home / "index"
         index.mkdir(parents=True, exist_ok=True)
         # one manifest for all embedders (the truth), one vector collection per embedder (a cache)
         self.db_path = index / "manifest.sqlite3"
-        self.db = self._open_db()
+        fresh = not self.db_path.exists() or self.db_path.stat().st_size == 0
+        try:
+            self.db = self._open_db()
+        except JanError:
+            if not repair or not self.db_path.exists():
+                raise
+            moved = move_aside(self.db_path)
+            self.repairs.append(f"the manifest {self.db_path} was damaged: moved to {moved.name}; a new one was "
+                                "started (documents that were only in it must be ingested again)")
+            self.db = self._open_db()
+            fresh = True
         self._collection = None
         self._dirty_key = f"dirty:{self.name}"
+        self._lost: list[str] | None = None
+        if repair:
+            return
+        if fresh and (settings.chroma_url or (settings.home / "chroma").is_dir()):
+            self._note_lost_documents()
         if self._meta(self._dirty_key) == "1":
             self._collect_garbage()
+
+    # ------------------------------------------------------------ damage
+    def _vector_error(self, exc: Exception) -> JanError:
+        where = self.settings.chroma_url or self.settings.home / "chroma"
+        what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+        if is_write_failure(exc):
+            return JanError(f"{where}: cannot write the vector store ({what}); free disk space or raise the file "
+                            "size limit, then try again")
+        if self.settings.chroma_url:
+            return JanError(f"JAN_CHROMA_URL {where}: the Chroma server failed ({what})")
+        return JanError(f"{where}: the vector store is damaged ({what}); run `jan ingest --rebuild`: it moves the "
+                        "damaged files aside and rebuilds the vectors from the manifest (your documents are kept)")
+
+    def _documents_in_vectors(self) -> set[str]:
+        """The documents this embedder's vectors belong to (their metadata), read in pages."""
+        docs: set[str] = set()
+        offset = 0
+        while True:
+            got = self.collection.get(limit=5000, offset=offset, include=["metadatas"])
+            if not got["ids"]:
+                return docs
+            docs.update((m or {}).get("doc", "") for m in got["metadatas"] if (m or {}).get("tag") != "builtin")
+            offset += len(got["ids"])
+
+    def _note_lost_documents(self, known: set[str] | None = None) -> None:
+        """The manifest is new or was emptied while vectors exist: the user's documents those vectors belong
+        to are no longer in the index. Remember them (meta 'lost_documents'), so it is said, not silent."""
+        try:
+            docs = self._documents_in_vectors()
+        except Exception:  # a damaged vector store says so itself when it is used
+            return
+        have = {r[0] for r in self.db.execute("SELECT DISTINCT doc FROM chunks")} if known is None else known
+        lost = sorted(d for d in docs if d and d not in have)
+        if lost:
+            self._set_meta("lost_documents", json.dumps(sorted(set(lost) | set(self.lost_documents()))))
+            self._lost = None
+
+    def lost_documents(self) -> list[str]:
+        """User documents that were in the index and are no longer (until ingested again)."""
+        if self._lost is None:
+            try:
+                self._lost = json.loads(self._meta("lost_documents") or "[]")
+            except ValueError:
+                self._lost = []
+        return list(self._lost)
+
+    def _found_again(self, path: str, chunks: list[Chunk]) -> None:
+        lost = self.lost_documents()
+        names = {path, *(c.doc for c in chunks)}
+        if names & set(lost):
+            lost = [p for p in lost if p not in names]
+            self._set_meta("lost_documents", json.dumps(lost))
+            self._lost = lost
 
     # ------------------------------------------------------------ manifest
     def _open_db(self) -> sqlite3.Connection:
         try:
+            existed = self.db_path.exists() and self.db_path.stat().st_size > 0
             db = sqlite3.connect(self.db_path, timeout=10, check_same_thread=False)
+            if existed and db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
             check_not_newer(db, MIGRATIONS, str(self.db_path))
             db.execute("PRAGMA journal_mode=WAL")
             migrate(db, MIGRATIONS, str(self.db_path))
@@ -87,7 +211,14 @@ class Store:
                 raise JanError(f"{self.db_path}: made by a newer jan (schema {version[0]}); upgrade jan")
             return db
         except sqlite3.DatabaseError as exc:
-            raise JanError(f"{self.db_path}: the evidence index is damaged ({exc}); run `jan ingest --rebuild`") from None
+            if is_write_failure(exc):
+                raise JanError(f"{self.db_path}: cannot write the evidence index ({exc}); free disk space or raise "
+                               "the file size limit, then try again") from None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise JanError(f"{self.db_path}: in use by another jan ({exc}); try again in a moment") from None
+            raise JanError(f"{self.db_path}: the evidence index manifest is damaged ({exc}); it was not changed. "
+                           "`jan ingest --rebuild` moves it aside and starts a new one (then ingest your documents "
+                           "again)") from None
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -131,6 +262,7 @@ class Store:
 
     # ------------------------------------------------------------ vectors
     @property
+    @_vectors
     def collection(self):
         if self._collection is None:
             client = chroma_client(self.settings)
@@ -146,6 +278,7 @@ class Store:
             self._collection = col
         return self._collection
 
+    @_vectors
     def _collect_garbage(self) -> None:
         """Drop vectors no committed chunk owns (left by a killed ingest)."""
         col = self.collection
@@ -155,6 +288,7 @@ class Store:
             col.delete(ids=stale[i : i + 5000])
         self._set_meta(self._dirty_key, "0")
 
+    @_vectors
     def missing_vectors(self) -> list[Chunk]:
         """Chunks of the manifest this embedder's collection has no vector for (e.g. after switching)."""
         if self.collection.count() >= self.chunk_count():
@@ -162,6 +296,7 @@ class Store:
         have = self._vector_ids()
         return [c for c in self.chunks() if c.id not in have]
 
+    @_vectors
     def _vector_ids(self) -> set[str]:
         """Every id in this embedder's collection, read in pages."""
         ids: set[str] = set()
@@ -185,6 +320,7 @@ class Store:
         """Embed what this embedder's collection lacks; returns how many chunks were embedded."""
         return self._embed_and_write(self.missing_vectors(), progress)
 
+    @_vectors
     def _write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         col = self.collection
         for i in range(0, len(chunks), 1000):
@@ -215,9 +351,14 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation + 1),))
         stale = sorted(set(old_ids) - {c.id for c in chunks})
         if stale:
-            self.collection.delete(ids=stale)
+            self._delete_vectors(stale)
         self._set_meta(self._dirty_key, "0")
+        self._found_again(path, chunks)
         return "updated" if old else "added"
+
+    @_vectors
+    def _delete_vectors(self, ids: list[str]) -> None:
+        self.collection.delete(ids=ids)
 
     def remove_document(self, path: str) -> int:
         ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc=?", (path,))]
@@ -227,24 +368,50 @@ class Store:
             n = self.db.execute("DELETE FROM documents WHERE path=?", (path,)).rowcount
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation + 1),))
         if ids:
-            self.collection.delete(ids=ids)
+            self._delete_vectors(ids)
         self._set_meta(self._dirty_key, "0")
         return n
 
     def rebuild(self, progress=None) -> int:
-        """Re-embed every chunk from the manifest into a fresh collection."""
-        client = chroma_client(self.settings)
-        try:
-            client.delete_collection(self.name)
-        except Exception:
-            pass
+        """Re-embed every chunk from the manifest into a fresh collection. A damaged local vector store is
+        moved aside first (said in `repairs`); documents its vectors name that the manifest lacks are
+        remembered as lost (`lost_documents`), never dropped silently."""
         self._collection = None
+        try:
+            self._note_lost_documents()
+            client = chroma_client(self.settings)
+            try:
+                client.delete_collection(self.name)
+            except Exception as exc:
+                if "does not exist" not in str(exc) and "not found" not in str(exc).lower():
+                    raise
+            self._collection = None
+            _ = self.collection  # a fresh collection opens, or the store is damaged
+        except Exception as exc:
+            if isinstance(exc, JanError) and (self.settings.chroma_url or "cannot write" in str(exc)):
+                raise
+            if self.settings.chroma_url or is_write_failure(exc):
+                raise self._vector_error(exc) from None
+            self._move_vectors_aside()
+        self._collection = None
+        self._set_meta(self._dirty_key, "0")
         return self._embed_and_write(self.chunks(), progress)
+
+    def _move_vectors_aside(self) -> None:
+        from chromadb.api.client import SharedSystemClient
+
+        folder = self.settings.home / "chroma"
+        SharedSystemClient.clear_system_cache()  # the damaged store's open handles go with it
+        if folder.exists():
+            moved = move_aside(folder)
+            self.repairs.append(f"the vector store {folder} was damaged: moved to {moved.name}; rebuilt from the "
+                                "manifest")
 
     # ------------------------------------------------------------ search
     def tag_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT tag, COUNT(*) FROM chunks GROUP BY tag").fetchall())
 
+    @_vectors
     def dense(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
         """Nearest chunks (cosine). A `where` filter makes Chroma filter before its index search, measured
         ~15x slower at 10k chunks; so a filter that keeps most chunks is applied after an over-fetch

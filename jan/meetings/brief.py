@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..answer.critique import verdict_reason
 from ..answer.labels import short, short_source, verdict_word
 from ..core.lang import detect
+from ..core.sanitize import display
 from ..core.textclean import normalize_for_match
 from ..core.types import Critique, Evidence, MythFlag
 
@@ -144,8 +145,9 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                     if who not in same.persona.split(", "):
                         same.persona += f", {who}"
                     continue
-                target.append(Row(_claim(c, cite.evidence_id, p.text, cite.quote, lang), who, cite.evidence_id,
-                                  cite.quote, short_source(e.chunk.source), e.chunk.card_id, _reference(e)))
+                target.append(Row(display(_claim(c, cite.evidence_id, p.text, cite.quote, lang)), display(who),
+                                  cite.evidence_id, display(cite.quote), short_source(e.chunk.source),
+                                  e.chunk.card_id, _reference(e)))
                 refs[_reference(e)] = None
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
@@ -191,7 +193,7 @@ def to_markdown(b: Brief) -> str:
            "|---|---|---|---|"]
     for c in b.critiques:
         out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | "
-                   f"{_cell(verdict_reason(c)) or t['none']} | {_cell(c.summary)} |")
+                   f"{_cell(verdict_reason(c)) or t['none']} | {_cell(display(c.summary))} |")
     out += ["", f"## {t['case']}", "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
     out.append(f"| {t['for']} | {_cell(b.hope)} | {t['none'] if b.case_for else _cell(t['no_for'])} | {t['none']} |")
     for side, rows in ((t["for"], b.case_for), (t["against"], b.case_against)):
@@ -227,7 +229,7 @@ def to_html(b: Brief) -> str:
              f"<h2>{e(t['say'])}</h2><table><tr>{head}</tr>"]
     for c in b.critiques:
         parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(_verdict(c, b.language))}</td>"
-                     f"<td>{e(verdict_reason(c) or t['none'])}</td><td>{e(c.summary)}</td></tr>")
+                     f"<td>{e(verdict_reason(c) or t['none'])}</td><td>{e(display(c.summary))}</td></tr>")
     head = "".join(f"<th>{e(x)}</th>" for x in t["case_cols"])
     parts.append(f"</table><h2>{e(t['case'])}</h2><table><tr>{head}</tr>")
     parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(b.hope)}</td>"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import JanError
+from ..core.sanitize import one_line, terminal
 from ..core.sqlite import check_not_newer, migrate
 from ..core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point, Reason
 
@@ -76,10 +77,14 @@ class MeetingStore:
         self.path = Path(home) / "meetings.sqlite3"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existed = self.path.exists() and self.path.stat().st_size > 0
+        self.damaged: list[str] = []  # entries skipped because they could not be read (kept in the file)
         try:
             self.db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            self.db.text_factory = self._text
             if existed:
                 self.db.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+                if self.db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                    raise sqlite3.DatabaseError("integrity check failed")
             version = check_not_newer(self.db, MIGRATIONS, str(self.path))
             if existed:
                 tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -92,6 +97,17 @@ class MeetingStore:
             raise JanError(f"{self.path}: the meetings database is damaged ({exc}); it was not changed — "
                            "move it away to start a new one") from None
 
+    _bad_text = False
+
+    def _text(self, raw: bytes) -> str:
+        """Text columns: bytes that are not UTF-8 (a scribbled file) are read with replacement characters
+        and the row is flagged, never raised for every row of the table."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self._bad_text = True
+            return raw.decode("utf-8", errors="replace")
+
     # ------------------------------------------------------------ meetings
     def create(self, title: str) -> Meeting:
         title = (title or "").strip() or time.strftime("Meeting %Y-%m-%d %H:%M")
@@ -101,14 +117,15 @@ class MeetingStore:
         return Meeting(cur.lastrowid, title, now)
 
     def meetings(self) -> list[Meeting]:
-        return [Meeting(*r) for r in self.db.execute("SELECT id, title, created_at FROM meetings ORDER BY id DESC")]
+        return [Meeting(r[0], one_line(r[1] or ""), r[2] or 0.0)
+                for r in self.db.execute("SELECT id, title, created_at FROM meetings ORDER BY id DESC")]
 
     def get(self, meeting_id: int) -> Meeting:
         row = self.db.execute("SELECT id, title, created_at FROM meetings WHERE id=?", (meeting_id,)).fetchone()
         if row is None:
             known = ", ".join(str(m.id) for m in self.meetings()[:10]) or "none yet"
             raise JanError(f"meeting {meeting_id} not found (known: {known}); see `jan meetings list`")
-        return Meeting(*row)
+        return Meeting(row[0], one_line(row[1] or ""), row[2] or 0.0)
 
     # ------------------------------------------------------------ entries
     def add(self, meeting_id: int, critique: Critique) -> Entry:
@@ -124,8 +141,28 @@ class MeetingStore:
     def entries(self, meeting_id: int) -> list[Entry]:
         self.get(meeting_id)
         rows = self.db.execute("SELECT id, meeting_id, ts, persona, question, model, critique FROM entries "
-                               "WHERE meeting_id=? ORDER BY id", (meeting_id,)).fetchall()
-        return [Entry(*r[:6], critique_from_dict(json.loads(r[6]))) for r in rows]
+                               "WHERE meeting_id=? ORDER BY id", (meeting_id,))
+        out = []
+        while True:
+            self._bad_text = False
+            try:
+                r = rows.fetchone()
+            except sqlite3.DatabaseError as exc:
+                self.damaged.append(f"meeting {meeting_id}: the rest of its answers cannot be read ({exc}); "
+                                    "nothing was changed")
+                break
+            if r is None:
+                break
+            try:
+                if self._bad_text:
+                    raise ValueError("bytes that are not UTF-8")
+                crit = critique_from_dict(json.loads(r[6]))
+                out.append(Entry(r[0], r[1], r[2], one_line(r[3] or ""), terminal(r[4] or ""), r[5], crit))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                # one damaged answer is skipped and kept as it is; the others are shown
+                self.damaged.append(f"meeting {meeting_id}, answer {r[0]}: damaged ({type(exc).__name__}: "
+                                    f"{one_line(str(exc))[:80]}); skipped, kept in {self.path.name} unchanged")
+        return out
 
     # ------------------------------------------------------------ decisions
     def decide(self, meeting_id: int, note: str, kind: str = "decision", entry_id: int | None = None) -> Decision:
@@ -146,7 +183,7 @@ class MeetingStore:
         return Decision(cur.lastrowid, meeting_id, entry_id, kind, note.strip(), now)
 
     def decisions(self, meeting_id: int) -> list[Decision]:
-        return [Decision(*r) for r in self.db.execute(
+        return [Decision(*r[:4], terminal(r[4] or ""), r[5]) for r in self.db.execute(
             "SELECT id, meeting_id, entry_id, kind, note, ts FROM decisions WHERE meeting_id=? ORDER BY id", (meeting_id,))]
 
     def close(self) -> None:
@@ -176,6 +213,8 @@ def export_markdown(store: MeetingStore, meeting_id: int) -> str:
                             src = f"{ev.chunk.card_id or ev.chunk.source} — {ev.chunk.locator}" if ev else c.evidence_id
                             out.append(f"  - rests on [{c.evidence_id}] “{c.quote}” ({src})")
         out.append("")
+    if store.damaged:
+        out += [f"_{one_line(d)}_" for d in dict.fromkeys(store.damaged)] + [""]
     out += ["## Thread", ""]
     for e in entries:
         out += [f"### {e.persona}: {e.question}", "", to_markdown(e.critique), ""]

@@ -11,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..core import safeyaml
 from ..core.errors import JanError, LintError, problem_lines
 from ..core.files import atomic_write_text
+from ..core.sanitize import has_controls, one_line
 
 PERSONA_ID = r"^[a-z][a-z0-9\-]{1,31}$"
 PLACEHOLDER = "TODO"
+ONE_LINE = {("id",), ("name",), ("summary",), ("language",), ("evidence_tags",)}
 
 
 class _Strict(BaseModel):
@@ -113,11 +115,19 @@ def _field(loc: tuple) -> str:
 def parse_persona(path: Path) -> tuple[Persona, dict[tuple, int]]:
     """Load one persona file; LintError lists every schema problem as file:line: field: message."""
     data, lines = safeyaml.load(path)
-    where = str(path)
+    where = one_line(path)
     if data is None:
         raise LintError([f"{where}:1: persona: the file is empty"])
     if not isinstance(data, dict):
         raise LintError([f"{where}:1: persona: expected a mapping of fields, got {type(data).__name__}"])
+    # names and summaries are printed in headers and lists: no escape, control or bidi character anywhere,
+    # no line break in a one-line field
+    bad = [f"{where}:{safeyaml.line_for(lines, loc)}: {_field(loc)}: holds a control character "
+           f"({one_line(next(c for c in value if has_controls(c, keep_newlines=loc[:1] not in ONE_LINE)))}); "
+           "remove it" for loc, value in _strings(data)
+           if has_controls(value, keep_newlines=loc[:1] not in ONE_LINE)]
+    if bad:
+        raise LintError(bad)
     try:
         return Persona(**data), lines
     except ValidationError as exc:
@@ -180,31 +190,47 @@ def persona_files(dirs: Iterable[Path]) -> list[Path]:
 
 
 class Registry:
-    """Personas by id from one or more folders; later folders may add, never silently shadow."""
+    """Personas by id from one or more folders; later folders may add, never silently shadow.
 
-    def __init__(self, dirs: Iterable[Path]):
+    A problem in the first folder (the shipped personas) stops with every problem listed; a bad or clashing
+    file in a later folder (the user's own, $JAN_HOME/personas) is skipped, and `warnings` names it (also
+    written to stderr unless `warn` says otherwise), so one bad file does not take every persona down."""
+
+    def __init__(self, dirs: Iterable[Path], warn=None):
         self.dirs = [Path(d) for d in dirs]
         existing = [d for d in self.dirs if d.is_dir()]
         if not existing:
             raise JanError(f"{self.dirs[0] if self.dirs else 'personas'}: personas folder not found")
         self._by_id: dict[str, Persona] = {}
         self._paths: dict[str, Path] = {}
+        self.warnings: list[str] = []
         problems = []
+        first = existing[0] if existing[0] == self.dirs[0] else None
         for path in persona_files(existing):
+            found: list[str] = []
             try:
                 persona, lines = parse_persona(path)
             except JanError as exc:
-                problems.extend(problem_lines(exc))
-                continue
-            if persona.id in self._by_id:
-                problems.append(
-                    f"{path}:{lines.get(('id',), 1)}: id: duplicate persona id {persona.id!r} (also in {self._paths[persona.id]})"
-                )
-                continue
-            self._by_id[persona.id] = persona
-            self._paths[persona.id] = path
+                found = problem_lines(exc)
+            else:
+                if persona.id in self._by_id:
+                    found = [f"{one_line(path)}:{lines.get(('id',), 1)}: id: duplicate persona id {persona.id!r} "
+                             f"(also in {one_line(self._paths[persona.id])})"]
+            if not found:
+                self._by_id[persona.id] = persona
+                self._paths[persona.id] = path
+            elif first is not None and path.parent == first:
+                problems.extend(found)
+            else:
+                self.warnings.append(f"{one_line(path)}: skipped ({len(found)} problem(s), first: {found[0]}); "
+                                     f"run `jan personas lint {one_line(path)}`")
         if problems:
             raise LintError(problems)
+        if self.warnings:
+            import sys
+
+            for line in self.warnings:
+                (warn or (lambda text: sys.stderr.write(f"jan: warning: {one_line(text)}\n")))(line)
 
     def ids(self) -> list[str]:
         return sorted(self._by_id)

@@ -168,14 +168,18 @@ class MeetingMixin:
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md = out / f"meeting-{meeting_id}-{stamp}.md"
-        atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id))
-        msg = f"exported {md}"
-        if self.history:
-            question = self.history[-1].question
-            crits = [t.critique for t in self.history if t.question == question]
-            brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
-            html_path = out / f"brief-{meeting_id}-{stamp}.html"
-            atomic_write_text(html_path, to_html(brief))
-            msg += f" and {html_path}"
+        try:
+            atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id))
+            msg = f"exported {md}"
+            if self.history:
+                question = self.history[-1].question
+                crits = [t.critique for t in self.history if t.question == question]
+                brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
+                html_path = out / f"brief-{meeting_id}-{stamp}.html"
+                atomic_write_text(html_path, to_html(brief))
+                msg += f" and {html_path}"
+        except JanError as exc:  # a full disk, a planted symlink: said in the thread, the app goes on
+            self.call_from_thread(self.add_message, f"⚠ export failed: {exc}", "error")
+            return
         self.call_from_thread(self.add_message, Text(msg), "system")
         self.call_from_thread(self.notify, "Meeting exported.")

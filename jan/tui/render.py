@@ -9,7 +9,8 @@ from rich.text import Text
 
 from ..answer.critique import mark, verdict_reason
 from ..answer.labels import labels, note, verdict_word
-from ..core.textclean import normalize_for_match, strip_controls
+from ..core.sanitize import display as strip_controls  # every model/document field: no escape, no mark
+from ..core.textclean import normalize_for_match
 from ..core.types import Critique, Evidence
 
 VERDICT_STYLE = {"supports": "bold green", "opposes": "bold red", "mixed": "bold yellow", "no-evidence": "bold magenta"}

@@ -52,9 +52,13 @@ class ThreadMessage(Static):
         super().__init__(text if isinstance(text, Text) else Text(text), markup=False, classes=f"msg {kind}")
         self.raw = text.plain if isinstance(text, Text) else text
         self.streamed = ""
+        self._cleaner = None
 
     def stream(self, token: str) -> None:
-        self.streamed += token
+        from ..core.sanitize import StreamCleaner
+
+        self._cleaner = self._cleaner or StreamCleaner()  # model tokens: no escape or forged mark passes
+        self.streamed += self._cleaner.feed(token)
         self.update(Text(self.streamed))
 
 

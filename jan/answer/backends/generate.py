@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 
 from ...core.errors import JanError
@@ -88,31 +89,112 @@ def _classify(exc: Exception, model: str, partial: str) -> GenerationError:
     return GenerationError(f"{model}: generation failed ({name}: {text})", partial, "ask again or switch model")
 
 
+RETRIES = 2  # for a refused or failed request (429, 5xx, connection), while the time allows
+_POLL = 0.1  # seconds between looks at the deadline and the cancel flag
+
+
+class _Incomplete(Exception):
+    """The provider's reply was empty or malformed, or ended without a finish: never an answer."""
+
+
 def stream(model: str, messages: list[dict], *, timeout: float, on_token: Callable[[str], None] | None = None,
            api_base: str | None = None, max_tokens: int = 400, cancel: Callable[[], bool] | None = None,
            temperature: float = 0.2, **extra) -> str:
-    """Stream a completion; returns the full text. Raises GenerationError (with .partial) on failure."""
+    """Stream a completion; returns the full text. Raises GenerationError (with .partial) on failure.
+
+    `timeout` bounds the whole answer for a provider (retries included): the request runs in a worker
+    thread and the caller stops waiting at the deadline. The embedded model (`local/…`) runs in-process
+    and is bounded by max_tokens. An empty, malformed or unfinished reply is an error, never an answer."""
     litellm = _litellm()
     partial: list[str] = []
     # the backend sets the temperature: the embedded model answers greedily, hosted ones at 0.2
     kwargs = dict(model=model, messages=messages, stream=True, timeout=timeout, max_tokens=max_tokens,
-                  temperature=temperature, num_retries=2)
+                  temperature=temperature, num_retries=0, max_retries=0)
     if api_base:
         kwargs["api_base"] = api_base
     kwargs.update(extra)
-    try:
-        response = litellm.completion(**kwargs)
-        for chunk in response:
+    deadline = None if model.startswith("local/") else time.monotonic() + timeout
+    retryable = (litellm.RateLimitError, litellm.InternalServerError, litellm.ServiceUnavailableError,
+                 litellm.APIConnectionError)
+    attempt = 0
+    while True:
+        try:
+            _consume(litellm, kwargs, deadline, on_token, cancel, partial)
+            return "".join(partial)
+        except GenerationError:
+            raise
+        except retryable as exc:
+            left = deadline - time.monotonic() if deadline else 1.0
+            if partial or attempt >= RETRIES or left < 1.0 or isinstance(exc, litellm.Timeout):
+                raise _explain(exc, model, "".join(partial)) from None
+            attempt += 1
+            time.sleep(min(0.5 * attempt, left / 4))
+        except _Incomplete as exc:
+            got = "".join(partial)
+            if got:
+                raise GenerationError(f"{model}: the answer broke off after {len(got):,} characters ({exc})", got,
+                                      "ask again") from None
+            raise GenerationError(f"{model}: the provider's reply was empty or malformed ({exc})", "",
+                                  "ask again, or check the model string and api_base") from None
+        except Exception as exc:  # provider errors come in many classes; map them to one clear message
+            raise _explain(exc, model, "".join(partial)) from None
+
+
+def _consume(litellm, kwargs: dict, deadline: float | None, on_token, cancel, partial: list[str]) -> None:
+    """One request: chunks are read in a worker thread, handed over here, where the deadline and the
+    cancel flag are watched."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        finished = False
+        try:
+            response = litellm.completion(**kwargs)
+            for chunk in response:
+                if stop.is_set():
+                    return
+                try:
+                    choice = chunk.choices[0]
+                except (AttributeError, IndexError):
+                    continue
+                delta = getattr(getattr(choice, "delta", None), "content", None) or ""
+                finished = finished or bool(getattr(choice, "finish_reason", None))
+                if delta:
+                    q.put(("text", delta))
+            q.put(("end", finished))
+        except BaseException as exc:  # handed to the caller's thread
+            q.put(("error", exc))
+
+    threading.Thread(target=work, daemon=True, name="jan-generate").start()
+    model = kwargs["model"]
+    while True:
+        wait = _POLL if deadline is None else max(0.0, min(_POLL, deadline - time.monotonic()))
+        try:
+            kind, value = q.get(timeout=wait)
+        except queue.Empty:
             if cancel and cancel():
-                break
-            try:
-                delta = chunk.choices[0].delta.content or ""
-            except (AttributeError, IndexError):
-                delta = ""
-            if delta:
-                partial.append(delta)
-                if on_token:
-                    on_token(delta)
-    except Exception as exc:  # provider errors come in many classes; map them to one clear message
-        raise _explain(exc, model, "".join(partial)) from None
-    return "".join(partial)
+                stop.set()
+                return
+            if deadline is not None and time.monotonic() >= deadline:
+                stop.set()
+                raise GenerationError(f"{model}: no answer within the timeout ({kwargs['timeout']:g} s)",
+                                      "".join(partial), "ask again, raise JAN_TIMEOUT, or use a faster model") from None
+            continue
+        if kind == "text":
+            if cancel and cancel():
+                stop.set()
+                return
+            partial.append(value)
+            if on_token:
+                on_token(value)
+        elif kind == "error":
+            raise value
+        else:
+            if not value and not (cancel and cancel()):
+                raise _Incomplete("no end of answer" if partial else "no text in it")
+            if not partial:
+                raise _Incomplete("no text in it")
+            return
