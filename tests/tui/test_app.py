@@ -12,19 +12,19 @@ from jan.tui.screens import EvidenceScreen, HelpScreen, PersonaPicker
 from jan.tui.widgets import EvidencePanel
 
 
-async def _ready(app, pilot):
-    for _ in range(300):
+async def _ready(app, pilot, tries: int = 300):
+    for _ in range(tries):
         await pilot.pause(0.05)
         if app.engine is not None and app.engine._myths is not None and "ready" in str(app.query_one("#status").render()):
             return
     raise AssertionError("engine did not become ready")
 
 
-async def _ask(app, pilot, question: str):
+async def _ask(app, pilot, question: str, tries: int = 400):
     app.query_one("#question").value = question
     app.query_one("#question").focus()
     await pilot.press("enter")
-    for _ in range(400):
+    for _ in range(tries):
         await pilot.pause(0.05)
         if not app.busy:
             return
@@ -173,8 +173,8 @@ async def test_citation_click_and_digit_keys_select_evidence(app):
 async def test_dutch_question_gets_dutch_headings_in_the_app(app):
     """Asked in Dutch, the answer's headings, marks and the status line are Dutch (issue 15)."""
     async with app.run_test(size=(140, 60)) as pilot:
-        await _ready(app, pilot)
-        await _ask(app, pilot, "Wat zou Jan ervan vinden als we het telefoonnummer van de website halen?")
+        await _ready(app, pilot, tries=2400)
+        await _ask(app, pilot, "Wat zou Jan ervan vinden als we het telefoonnummer van de website halen?", tries=2400)
         await pilot.pause(0.2)
         screen = app.export_screenshot().replace("&#160;", " ")
         status = str(app.query_one("#status").render())
