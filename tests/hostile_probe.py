@@ -527,8 +527,8 @@ def o_meetings_list_title(w: World) -> Outcome:
 @case("output")
 def o_meetings_show_title(w: World) -> Outcome:
     w.jan("meetings", "new", "Title \x1b]0;PWNED\x07\x1b[31m red")
-    w.jan("ask", Q, "--meeting", "1")
-    return output_case(w.jan("meetings", "show", "1"))
+    crit = json.loads(w.jan("ask", Q, "--meeting", "1", "--json").out or "{}")
+    return output_case(w.jan("meetings", "show", "1"), max_marks=gate_marks(crit))
 
 
 @case("output")
