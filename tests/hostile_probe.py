@@ -887,8 +887,9 @@ def _docx_bomb(path: Path, paragraphs: int = 2_000_000) -> Path:
 def b_docx_bomb(w: World) -> Outcome:
     bomb = _docx_bomb(w.root / "bomb.docx")
     w.jan("index")
+    base = w.child("sources").seconds  # start-up and opening the store, on this machine now
     r = w.child("ingest", str(bomb), timeout=120)
-    return error_case(r, mention=r"bomb\.docx", seconds=5 + 3, rss_mb=300)
+    return error_case(r, mention=r"bomb\.docx", seconds=5 + base, rss_mb=300)
 
 
 @case("bombs")
@@ -896,8 +897,9 @@ def b_html_paragraph_bomb(w: World) -> Outcome:
     bomb = w.root / "bomb.html"
     bomb.write_bytes(b"<html><body>" + b"<p>phone number</p>" * 1_200_000 + b"</body></html>")
     w.jan("index")
+    base = w.child("sources").seconds  # start-up and opening the store, on this machine now
     r = w.child("ingest", str(bomb), timeout=120)
-    return error_case(r, mention=r"bomb\.html", seconds=5 + 3, rss_mb=300)
+    return error_case(r, mention=r"bomb\.html", seconds=5 + base, rss_mb=300)
 
 
 def _deep_persona(w: World, levels: int, flow: bool) -> Path:
