@@ -771,11 +771,12 @@ for _how in ("truncate", "scribble"):
         def repair(w: World) -> Outcome:
             docs = _with_docs(w)
             _damage(_chroma_file(w), how)
-            r = w.jan("ingest", "--rebuild")
+            # the repair in new processes, as a user runs it (Chroma keeps per-process state of an open store)
+            r = w.child("ingest", "--rebuild", timeout=300)
             o = error_case(r, must_fail=False)
             if r.code != 0:
                 o.clear, o.detail = False, o.detail + " --rebuild failed"
-            s = w.jan("search", "phone number website")
+            s = w.child("search", "phone number website", timeout=300)
             if s.code != 0 or s.crashed:
                 o.clear, o.detail = False, o.detail + f" search after rebuild: {s.err.strip()[:100]!r}"
             if not _sources_have(w, docs):
