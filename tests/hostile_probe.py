@@ -527,8 +527,8 @@ def o_meetings_list_title(w: World) -> Outcome:
 @case("output")
 def o_meetings_show_title(w: World) -> Outcome:
     w.jan("meetings", "new", "Title \x1b]0;PWNED\x07\x1b[31m red")
-    w.jan("ask", Q, "--meeting", "1")
-    return output_case(w.jan("meetings", "show", "1"))
+    crit = json.loads(w.jan("ask", Q, "--meeting", "1", "--json").out or "{}")
+    return output_case(w.jan("meetings", "show", "1"), max_marks=gate_marks(crit))
 
 
 @case("output")
@@ -771,11 +771,12 @@ for _how in ("truncate", "scribble"):
         def repair(w: World) -> Outcome:
             docs = _with_docs(w)
             _damage(_chroma_file(w), how)
-            r = w.jan("ingest", "--rebuild")
+            # the repair in new processes, as a user runs it (Chroma keeps per-process state of an open store)
+            r = w.child("ingest", "--rebuild", timeout=300)
             o = error_case(r, must_fail=False)
             if r.code != 0:
                 o.clear, o.detail = False, o.detail + " --rebuild failed"
-            s = w.jan("search", "phone number website")
+            s = w.child("search", "phone number website", timeout=300)
             if s.code != 0 or s.crashed:
                 o.clear, o.detail = False, o.detail + f" search after rebuild: {s.err.strip()[:100]!r}"
             if not _sources_have(w, docs):
@@ -887,8 +888,9 @@ def _docx_bomb(path: Path, paragraphs: int = 2_000_000) -> Path:
 def b_docx_bomb(w: World) -> Outcome:
     bomb = _docx_bomb(w.root / "bomb.docx")
     w.jan("index")
+    base = w.child("sources").seconds  # start-up and opening the store, on this machine now
     r = w.child("ingest", str(bomb), timeout=120)
-    return error_case(r, mention=r"bomb\.docx", seconds=5 + 3, rss_mb=300)
+    return error_case(r, mention=r"bomb\.docx", seconds=5 + base, rss_mb=300)
 
 
 @case("bombs")
@@ -896,8 +898,9 @@ def b_html_paragraph_bomb(w: World) -> Outcome:
     bomb = w.root / "bomb.html"
     bomb.write_bytes(b"<html><body>" + b"<p>phone number</p>" * 1_200_000 + b"</body></html>")
     w.jan("index")
+    base = w.child("sources").seconds  # start-up and opening the store, on this machine now
     r = w.child("ingest", str(bomb), timeout=120)
-    return error_case(r, mention=r"bomb\.html", seconds=5 + 3, rss_mb=300)
+    return error_case(r, mention=r"bomb\.html", seconds=5 + base, rss_mb=300)
 
 
 def _deep_persona(w: World, levels: int, flow: bool) -> Path:
