@@ -147,11 +147,16 @@ def prompt_for(chunk: Chunk) -> str:
 class Cache:
     """sha256(chunk) + model → enrichment, one committed row per chunk (WAL, safe across processes)."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, *, readonly: bool = False):
         index = home / "index"
         index.mkdir(parents=True, exist_ok=True)
         self.path = index / "enrich.sqlite3"
         try:
+            if readonly:  # the query side: never waits for the enrichment writer's lock
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2, check_same_thread=False)
+                self.db.execute("SELECT 1 FROM enrich LIMIT 1")
+                self._lock = threading.Lock()
+                return
             self.db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             with self.db:
@@ -307,13 +312,24 @@ def start_background(store, tags: list[str] | None, enricher: Enricher | None,
 
 # ------------------------------------------------------------------ the built-in corpus's shipped rows
 def export_rows(store, cache: Cache, tags: list[str], path: Path) -> int:
-    """Write the cache rows of these tags' chunks as JSON lines (sorted, so the file diffs well)."""
+    """Write the enrichment of these tags' chunks as JSON lines, sorted so the file diffs well. Rows the
+    file already holds for chunks still present are kept when the cache lacks them (an export on a
+    machine without the model never loses shipped rows)."""
     from ..core.files import atomic_write_text
 
-    keys = sorted({chunk_key(c) for c in store.chunks(tags)})
-    rows = cache.rows(keys)
+    keys = {chunk_key(c) for c in store.chunks(tags)}
+    rows: dict[tuple[str, str], str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(line)
+                if data["key"] in keys:
+                    rows[(str(data["key"]), str(data["model"]))] = Enrichment.from_json(line).to_json()
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+    rows.update({(k, m): p for k, m, p in cache.rows(sorted(keys))})
     atomic_write_text(path, "".join(json.dumps({"key": k, "model": m, **json.loads(p)}, ensure_ascii=False,
-                                               sort_keys=True) + "\n" for k, m, p in rows))
+                                               sort_keys=True) + "\n" for (k, m), p in sorted(rows.items())))
     return len(rows)
 
 
@@ -351,26 +367,38 @@ def use_shipped(store, corpus_dir: Path) -> int:
 
 
 # ------------------------------------------------------------------ index side
+def _reader(store) -> Cache | None:
+    if not (store.settings.home / "index" / "enrich.sqlite3").is_file():
+        return None
+    try:
+        return Cache(store.settings.home, readonly=True)
+    except JanError:
+        return None  # no table yet, or damaged: search goes on unenriched
+
+
 def enrichments(store, chunks: list[Chunk]) -> dict[str, Enrichment]:
     """chunk id → its enrichment (any model's), for the chunks that have one."""
-    path = store.settings.home / "index" / "enrich.sqlite3"
-    if not path.is_file():
+    cache = _reader(store)
+    if cache is None:
         return {}
-    cache = Cache(store.settings.home)
     try:
         by_key = cache.get_many(sorted({chunk_key(c) for c in chunks}))
+    except sqlite3.DatabaseError:
+        return {}
     finally:
         cache.close()
     return {c.id: by_key[chunk_key(c)] for c in chunks if chunk_key(c) in by_key}
 
 
 def stamp(store) -> tuple[int, int]:
-    path = store.settings.home / "index" / "enrich.sqlite3"
-    if not path.is_file():
+    """Changes when enrichment rows are added (the retriever's lexical index is rebuilt then)."""
+    cache = _reader(store)
+    if cache is None:
         return (0, 0)
-    cache = Cache(store.settings.home)
     try:
         return cache.stamp()
+    except sqlite3.DatabaseError:
+        return (0, 0)
     finally:
         cache.close()
 
