@@ -328,8 +328,14 @@ class Store:
         return [(found[i], 1.0 - d) for i, d in zip(ids, dists, strict=True) if i in found]
 
     def dense_extra(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by their extra (enrichment) vectors: the best cosine per chunk, best first."""
-        col = self.extra
+        """Nearest chunks by their extra (enrichment) vectors: the best cosine per chunk, best first. Without
+        enrichment there is no extra collection, and none is created here."""
+        if self._extra is None:
+            try:
+                self._extra = chroma_client(self.settings).get_collection(f"{self.name}-x"[:63], embedding_function=None)
+            except Exception:  # not there (yet): nothing was enriched with this embedder
+                return []
+        col = self._extra
         total = col.count()
         if total == 0:
             return []
