@@ -75,6 +75,8 @@ def _enrich(store, tags: list[str] | None) -> None:
         task = bar.add_task("enrich", total=None, eta="")
 
         def show(p: enrich.Progress) -> None:
+            if not sys.stderr.isatty() and p.enriched and (p.enriched % 10 == 0 or p.done == p.total):
+                _err(p.line())  # a log gets a line every 10 chunks instead of the bar
             eta = p.eta
             bar.update(task, total=p.total, completed=p.done,
                        eta="" if eta is None else f"about {eta / 60:.0f} min left" if eta >= 60 else f"about {eta:.0f} s left")
