@@ -92,7 +92,12 @@ def test_parse_keeps_questions_and_phrases_and_drops_garbage():
     assert enrich.parse("\x00\x01 garbage ### ???", chunk_text).items() == []
 
 
-def test_enrichment_finds_a_paraphrase_without_changing_the_evidence(jan_env, tmp_path):
+def test_enrichment_finds_a_paraphrase_without_changing_the_evidence(jan_env, tmp_path, monkeypatch):
+    from jan.evidence import retrieval
+
+    # indexing the generated fields is off by default until a full measurement shows a gain (CHANGELOG)
+    monkeypatch.setattr(retrieval, "ENRICH_LEX_FIELDS", ("q_en", "q_nl", "k"))
+    monkeypatch.setattr(retrieval, "ENRICH_DENSE", True)
     store = _store(tmp_path)
     before = [e.chunk.text for e in Retriever(store).search(QUESTION, k=2, tags=["t"], mode="bm25")]
     assert not any("graafwerk" in t.lower() or "bereikbaarheid" in t for t in before[:1])  # no shared word
@@ -153,10 +158,10 @@ def test_without_the_local_model_ingest_works_and_says_enrichment_was_skipped(ja
 
 def test_enrich_setting_is_read_and_checked(tmp_path):
     assert load_settings(env={"JAN_HOME": str(tmp_path), "JAN_ENRICH": "off"}).enrich is False
-    assert load_settings(env={"JAN_HOME": str(tmp_path)}).enrich is True
-    (tmp_path / "config.toml").write_text("enrich = false\n", encoding="utf-8")
+    assert load_settings(env={"JAN_HOME": str(tmp_path)}).enrich is False  # opt-in (CHANGELOG)
+    (tmp_path / "config.toml").write_text("enrich = true\n", encoding="utf-8")
     s = load_settings(env={"JAN_HOME": str(tmp_path)})
-    assert s.enrich is False and s.origin["enrich"].endswith("config.toml")
+    assert s.enrich is True and s.origin["enrich"].endswith("config.toml")
     with pytest.raises(JanError, match="JAN_ENRICH: enrich: expected true or false"):
         load_settings(env={"JAN_HOME": str(tmp_path), "JAN_ENRICH": "maybe"})
 
@@ -198,7 +203,10 @@ KILLED = textwrap.dedent("""
 """)
 
 
-def test_kill_during_enrichment_keeps_the_store_and_resumes(jan_env, tmp_path):
+def test_kill_during_enrichment_keeps_the_store_and_resumes(jan_env, tmp_path, monkeypatch):
+    from jan.evidence import retrieval
+
+    monkeypatch.setattr(retrieval, "ENRICH_LEX_FIELDS", ("q_en", "q_nl", "k"))
     store = _store(tmp_path)
     script = tmp_path / "killed.py"
     script.write_text(KILLED, encoding="utf-8")

@@ -67,7 +67,7 @@ class Settings:
     api_base: str | None = None
     timeout: float = 120.0
     theme: str = "dark"
-    enrich: bool = True  # index-time enrichment with the local model at ingest (jan.evidence.enrich)
+    enrich: bool = False  # index-time enrichment with the local model at ingest (jan.evidence.enrich); opt-in
     origin: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
