@@ -43,8 +43,12 @@ $(LOCAL): $(STAMP)
 	@$(PIPQ) -e '.[test,local]' $(QUIET)
 	@touch $(LOCAL)
 
+# the cards' index-time questions and key phrases ship in corpus/enrichment.jsonl; once that file exists
+# this keeps it fresh (only cards without a row are generated; without the local model the rows are kept).
+# Create it once with: jan enrich --builtin --export corpus/enrichment.jsonl
 corpus: $(STAMP)
 	@$(BIN)/jan index
+	@if test -f corpus/enrichment.jsonl; then $(BIN)/jan enrich --builtin --export corpus/enrichment.jsonl; fi
 
 run: $(STAMP) model corpus
 	@$(BIN)/jan

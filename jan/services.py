@@ -30,6 +30,24 @@ def open_store(settings: Settings, *, builtin: bool = True, say=None, repair: bo
     return _open(settings, builtin=builtin, say=say, repair=repair)
 
 
+def enricher():
+    """The local model as index-time enricher (jan.evidence.enrich); `available()` says whether it is installed."""
+    from .answer.backends.enrich_local import LocalEnricher
+
+    return LocalEnricher()
+
+
+def enrich_in_background(store: Store, tags: list[str] | None = None, on_status=None, model=None):
+    """Index-time enrichment of the chunks the cache lacks, in a background thread; `on_status(line)` is
+    the hook a UI shows ("enriching evidence: 12/101 chunks, about 9 min left"). Returns (thread, stop
+    event); does nothing when the setting `enrich` is off."""
+    if not store.settings.enrich:
+        return None
+    from .evidence.enrich import start_background
+
+    return start_background(store, tags, model or enricher(), on_status)
+
+
 def registry(settings: Settings) -> Registry:
     """The built-in personas and the user's own ($JAN_HOME/personas); a bad or clashing file of the user's is
     skipped with a warning naming it."""

@@ -112,7 +112,8 @@ def jan_env(tmp_path: Path, mini_corpus: Path, persona_dir: Path, monkeypatch) -
         if var.startswith("JAN_"):
             monkeypatch.delenv(var)
     env = {"JAN_HOME": str(home), "JAN_CORPUS_DIR": str(mini_corpus), "JAN_PERSONAS_DIR": str(persona_dir),
-           "JAN_PERSONA": "tester", "JAN_MODEL": "none"}
+           "JAN_PERSONA": "tester", "JAN_MODEL": "none",
+           "JAN_ENRICH": "0"}  # index-time enrichment runs the local model per chunk; its tests turn it on
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return env

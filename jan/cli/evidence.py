@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from .. import services
 from ..core.errors import JanError
 from ..core.sanitize import display, one_line
 from ..services import open_store
@@ -67,7 +68,57 @@ def cmd_ingest(args) -> int:
         _err(f"skipped: {one_line(line)}")
     _out(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
          f"{len(report.failed)} failed; {report.chunks} chunks written (tag {args.tag})")
+    if args.no_enrich or not s.enrich:
+        _out("enrichment off (--no-enrich or setting enrich = false); evidence indexed unenriched")
+    else:
+        _enrich(store, [args.tag])
     return 0 if report.ok else 1
+
+
+def _enrich(store, tags: list[str] | None) -> None:
+    """Enrich the chunks of these tags that the cache lacks, with a progress bar (done/total, estimate).
+    The documents are already searchable (unenriched) while this runs; a kill resumes next time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ..evidence import enrich
+
+    with Progress(TextColumn("enriching evidence"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[eta]}"), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("enrich", total=None, eta="")
+
+        def show(p: enrich.Progress) -> None:
+            if not sys.stderr.isatty() and p.enriched and (p.enriched % 10 == 0 or p.done == p.total):
+                _err(p.line())  # a log gets a line every 10 chunks instead of the bar
+            eta = p.eta
+            bar.update(task, total=p.total, completed=p.done,
+                       eta="" if eta is None else f"about {eta / 60:.0f} min left" if eta >= 60 else f"about {eta:.0f} s left")
+
+        state = enrich.enrich_store(store, tags, services.enricher(), progress=show)
+    if state.skipped:
+        _err(f"enrichment skipped: {state.skipped}")
+    if state.enriched or state.cached:
+        per = f", {state.seconds / state.enriched:.1f} s per chunk" if state.enriched else ""
+        _out(f"enriched {state.enriched} chunk(s) in {state.seconds:.0f} s{per}, {state.cached} from the cache"
+             + (f", {state.failed} with nothing usable (indexed unenriched)" if state.failed else ""))
+
+
+def cmd_enrich(args) -> int:
+    """Enrich already-ingested evidence; --builtin for the built-in cards, --export to write the rows."""
+    from ..evidence import enrich
+    from ..evidence.ingest import BUILTIN_TAG
+
+    s = _settings(args)
+    store = open_store(s)
+    tags = [BUILTIN_TAG] if args.builtin else (args.tag or None)
+    _enrich(store, tags)
+    if args.export:
+        cache = enrich.Cache(s.home)
+        try:
+            n = enrich.export_rows(store, cache, tags or [], Path(args.export))
+        finally:
+            cache.close()
+        _out(f"wrote {n} enrichment row(s) to {args.export}")
+    return 0
 
 
 def cmd_sources(args) -> int:
@@ -119,7 +170,13 @@ def register(add) -> None:
     sp.add_argument("--tag", default="docs", help="tag for these documents (default: docs)")
     sp.add_argument("--remove", action="store_true", help="remove the given files from the index")
     sp.add_argument("--rebuild", action="store_true", help="re-embed everything (after switching embedders)")
+    sp.add_argument("--no-enrich", action="store_true",
+                    help="index without the local model's questions and key phrases (issue 20)")
     sp.add_argument("--embedder")
+    sp = add("enrich", cmd_enrich, "generate the index-time questions and key phrases the cache lacks")
+    sp.add_argument("--tag", action="append", help="only this tag (repeatable; default: every tag)")
+    sp.add_argument("--builtin", action="store_true", help="the built-in corpus cards")
+    sp.add_argument("--export", metavar="FILE", help="write the rows of these chunks (corpus/enrichment.jsonl)")
     sp = add("sources", cmd_sources, "list ingested documents with chunk counts")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--all", action="store_true", help="also list every built-in card")

@@ -41,6 +41,7 @@ ENV_VARS = {
     "theme": "JAN_THEME",
     "personas_dir": "JAN_PERSONAS_DIR",
     "corpus_dir": "JAN_CORPUS_DIR",
+    "enrich": "JAN_ENRICH",
 }
 SECRET_HINTS = ("key", "token", "secret", "password")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.:@/\-]+$")
@@ -66,6 +67,7 @@ class Settings:
     api_base: str | None = None
     timeout: float = 120.0
     theme: str = "dark"
+    enrich: bool = False  # index-time enrichment with the local model at ingest (jan.evidence.enrich); opt-in
     origin: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -140,6 +142,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if not 0 < t <= 3600:
             raise JanError(f"{where}: timeout: must be between 0 and 3600 seconds, got {t}")
         return t
+    if name == "enrich":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise JanError(f"{where}: enrich: expected true or false, got {value!r}")
+        return word in ("1", "true", "yes", "on")
     if value is not None and not isinstance(value, str):
         raise JanError(f"{where}: {name}: expected a string, got {type(value).__name__}")
     value = value.strip() if isinstance(value, str) else value

@@ -164,5 +164,8 @@ def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | N
         rep = ensure_builtin(store, settings.corpus_dir)
         if rep.added or rep.updated:
             say(f"indexed {len(rep.added) + len(rep.updated)} built-in evidence card(s)")
+            from .enrich import use_shipped
+
+            use_shipped(store, settings.corpus_dir)  # the cards' questions and key phrases, generated once
     say_lost(store, say)
     return store

@@ -134,6 +134,7 @@ class Store:
             self.db = self._open_db()
             fresh = True
         self._collection = None
+        self._extra = None
         self._dirty_key = f"dirty:{self.name}"
         self._lost: list[str] | None = None
         if repair:
@@ -278,6 +279,48 @@ class Store:
             self._collection = col
         return self._collection
 
+    @property
+    def extra(self):
+        """The collection of extra vectors (index-time enrichment, jan.evidence.enrich): several per chunk,
+        ids '<chunk id>~<n>', metadata 'chunk' = the chunk's id. Vectors whose chunk is gone are ignored
+        by `dense` and dropped by `prune_extra`."""
+        if self._extra is None:
+            client = chroma_client(self.settings)
+            self._extra = client.get_or_create_collection(
+                f"{self.name}-x"[:63], embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedder": self.embedder.name, "dimension": self.embedder.dimension})
+        return self._extra
+
+    def extra_owners(self) -> set[str]:
+        """Chunk ids that have extra vectors."""
+        owners: set[str] = set()
+        offset = 0
+        while True:
+            got = self.extra.get(limit=5000, offset=offset, include=["metadatas"])
+            if not got["ids"]:
+                return owners
+            owners.update((m or {}).get("chunk", "") for m in got["metadatas"])
+            offset += len(got["ids"])
+
+    def write_extra_vectors(self, owners: list[Chunk], vectors: np.ndarray) -> None:
+        counts: dict[str, int] = {}
+        ids = []
+        for c in owners:
+            counts[c.id] = counts.get(c.id, -1) + 1
+            ids.append(f"{c.id}~{counts[c.id]}")
+        for i in range(0, len(ids), 1000):
+            self.extra.upsert(ids=ids[i:i + 1000], embeddings=vectors[i:i + 1000].tolist(),
+                              metadatas=[{"chunk": c.id, "tag": c.tag} for c in owners[i:i + 1000]])
+
+    def prune_extra(self) -> int:
+        """Drop extra vectors whose chunk is no longer in the manifest."""
+        known = {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+        got = self.extra.get(include=["metadatas"])
+        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if (m or {}).get("chunk") not in known]
+        for i in range(0, len(stale), 5000):
+            self.extra.delete(ids=stale[i:i + 5000])
+        return len(stale)
+
     @_vectors
     def _collect_garbage(self) -> None:
         """Drop vectors no committed chunk owns (left by a killed ingest)."""
@@ -395,6 +438,11 @@ class Store:
             self._move_vectors_aside()
         self._collection = None
         self._set_meta(self._dirty_key, "0")
+        try:
+            chroma_client(self.settings).delete_collection(f"{self.name}-x"[:63])
+        except Exception:
+            pass
+        self._extra = None  # the enrichment's extra vectors are written again by `jan ingest`
         return self._embed_and_write(self.chunks(), progress)
 
     def _move_vectors_aside(self) -> None:
@@ -445,6 +493,30 @@ class Store:
             ids, dists = res["ids"][0], res["distances"][0]
         found = self.get_chunks(ids)
         return [(found[i], 1.0 - d) for i, d in zip(ids, dists, strict=True) if i in found]
+
+    def dense_extra(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by their extra (enrichment) vectors: the best cosine per chunk, best first. Without
+        enrichment there is no extra collection, and none is created here."""
+        if self._extra is None:
+            try:
+                self._extra = chroma_client(self.settings).get_collection(f"{self.name}-x"[:63], embedding_function=None)
+            except Exception:  # not there (yet): nothing was enriched with this embedder
+                return []
+        col = self._extra
+        total = col.count()
+        if total == 0:
+            return []
+        q = [np.asarray(query_vec, dtype=np.float32).tolist()]
+        res = col.query(query_embeddings=q, n_results=min(total, max(1, n) * 4), include=["distances", "metadatas"])
+        best: dict[str, float] = {}
+        for d, m in zip(res["distances"][0], res["metadatas"][0], strict=True):
+            cid = (m or {}).get("chunk", "")
+            if tags and (m or {}).get("tag") not in tags:
+                continue
+            best[cid] = max(best.get(cid, -1.0), 1.0 - d)
+        found = self.get_chunks(list(best))
+        ranked = sorted((c for c in best if c in found), key=lambda c: -best[c])[:n]
+        return [(found[c], best[c]) for c in ranked]
 
     def close(self) -> None:
         with closing(self.db):
