@@ -295,7 +295,8 @@ def to_markdown(c: Critique) -> str:
                 lines.append(f"  > “{x.quote}”{src}")
     if c.myths:
         lines += ["", f"**{lab['myths']}**"]
-        lines += [f"- {m.myth} — {lab['research_says']}: {m.instead or m.why_it_applies}" for m in c.myths]
+        lines += [f"- {m.myth + ' — ' if m.myth else ''}{lab['research_says']}: {m.instead or m.why_it_applies}"
+                  for m in c.myths]
     if c.questions_back:
         lines += ["", f"**{lab['questions']}**"] + [f"- {q}" for q in c.questions_back]
     if c.evidence:
