@@ -299,7 +299,8 @@ def to_markdown(c: Critique) -> str:
                 lines.append(f"  > “{display(x.quote)}”{src}")
     if c.myths:
         lines += ["", f"**{lab['myths']}**"]
-        lines += [f"- {display(m.myth)} — {lab['research_says']}: {display(m.instead or m.why_it_applies)}"
+        lines += [f"- {display(m.myth) + ' — ' if m.myth else ''}{lab['research_says']}: "
+                  f"{display(m.instead or m.why_it_applies)}"
                   for m in c.myths]
     if c.questions_back:
         lines += ["", f"**{lab['questions']}**"] + [f"- {display(q)}" for q in c.questions_back]

@@ -64,8 +64,10 @@ class MythChecker:
 
 def _belief(card: Card, language: str) -> str:
     """The myth in the answer's language: Dutch cards summaries start with 'Mythe: ...'."""
-    if language == "nl" and card.nl and card.nl.lower().startswith("mythe:"):
-        return re.split(r"(?<=[.!?])\s", card.nl[6:].strip(), maxsplit=1)[0]
+    if language == "nl":  # no Dutch wording of the belief: '' (the answer then says what the research says)
+        if card.nl and card.nl.lower().startswith("mythe:"):
+            return re.split(r"(?<=[.!?])\s", card.nl[6:].strip(), maxsplit=1)[0]
+        return ""
     return card.myth
 
 

@@ -175,7 +175,7 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
     b.questions = [t["q_practice"].format(practice=p[:1].lower() + p[1:] if p[1:2].islower() else p)
                    for p in practices[:3]]
     b.questions += [t["q_myth"].format(myth=m.myth.rstrip(".")[:1].lower() + m.myth.rstrip(".")[1:])
-                    for m in b.myths[:2]]
+                    for m in b.myths[:2] if m.myth]
     b.questions.append(t["q_measure"])
     b.sources = list(refs)
     return b
@@ -200,7 +200,8 @@ def to_markdown(b: Brief) -> str:
         for r in rows:
             out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
     out += ["", f"## {t['myths']}", ""]
-    out += [f"- **{m.myth}** — {t['instead']}: {m.instead}" for m in b.myths] or [f"- {t['no_myth']}"]
+    out += [f"- {'**' + m.myth + '** — ' if m.myth else ''}{t['instead']}: {m.instead}" for m in b.myths] or \
+        [f"- {t['no_myth']}"]
     out += ["", f"## {t['counters']}", ""]
     out += [f"- **{t['board']}:** {c}\n  **{t['rebuttal']}:** {r}" for c, r in b.counters]
     out += ["", f"## {t['questions']}", ""] + [f"- {q}" for q in b.questions]

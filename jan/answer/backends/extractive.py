@@ -34,6 +34,7 @@ TEXT = {
         "lead": ["What I read:", "And:", "Also:", "On top of that:"],
         "own": "What's more, {line}.",
         "myth": "And this rests on a myth, “{myth}”; the research says otherwise: {instead}",
+        "myth_unnamed": "And this rests on a myth; the research says otherwise: {instead}",
         "back": ["Have you asked customers like me what “{p}” would mean for them?",
                  "What problem should “{p}” solve, and how will you know it did?"],
         "back_none": "Can you show me research about “{p}”? Then I can tell you more.",
@@ -56,6 +57,7 @@ TEXT = {
         "lead": ["Wat ik lees:", "En:", "Ook:", "Bovendien:"],
         "own": "Daarbij: {line}.",
         "myth": "En dit rust op een mythe, “{myth}”; het onderzoek zegt iets anders: {instead}",
+        "myth_unnamed": "En dit rust op een mythe; het onderzoek zegt iets anders: {instead}",
         "back": ["Hebben jullie klanten zoals ik gevraagd wat “{p}” voor hen betekent?",
                  "Welk probleem moet “{p}” oplossen, en hoe weten jullie of dat gelukt is?"],
         "back_none": "Hebben jullie onderzoek over “{p}”? Dan kan ik meer zeggen.",
@@ -115,7 +117,7 @@ def reason_line(reason: Reason, language: str, evidence: list[Evidence] | None =
 
 def myth_line(m: MythFlag, language: str) -> str:
     t = TEXT.get(language, TEXT["en"])
-    return t["myth"].format(myth=m.myth.rstrip("."), instead=m.instead or m.why_it_applies)
+    return t["myth" if m.myth else "myth_unnamed"].format(myth=m.myth.rstrip("."), instead=m.instead or m.why_it_applies)
 
 
 def summary(question: str, judgment: Judgment, language: str, evidence: list[Evidence]) -> str:
