@@ -22,11 +22,12 @@ def settings(cli: dict[str, Any] | None = None, env: dict[str, str] | None = Non
     return load_settings(cli, env)
 
 
-def open_store(settings: Settings, *, builtin: bool = True, say=None) -> Store:
-    """The evidence store with the built-in corpus indexed (first use embeds the cards once)."""
+def open_store(settings: Settings, *, builtin: bool = True, say=None, progress=None) -> Store:
+    """The evidence store with the built-in corpus indexed (first use embeds the cards once; `progress`
+    hears (cards done, total) as it goes)."""
     from .evidence.ingest import open_store as _open
 
-    return _open(settings, builtin=builtin, say=say)
+    return _open(settings, builtin=builtin, say=say, progress=progress)
 
 
 def registry(settings: Settings) -> Registry:

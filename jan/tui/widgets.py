@@ -113,6 +113,17 @@ class EvidencePanel(VerticalScroll):
     def action_move(self, step: int) -> None:
         self.select(self.selected + step if self.selected >= 0 else 0)
 
+    PANEL_KEYS = frozenset({"j", "k", "o", *"123456789"})
+
+    def on_key(self, event) -> None:
+        """A letter that is not one of the panel's keys was meant for the question: it goes to the input."""
+        if event.is_printable and event.character and event.character not in self.PANEL_KEYS:
+            event.stop()
+            event.prevent_default()
+            box = self.app.query_one(QuestionInput)
+            box.focus()
+            box.insert_text_at_cursor(event.character)
+
     def action_open(self) -> None:
         if self.items:
             e = self.items[max(self.selected, 0)]

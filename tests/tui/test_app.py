@@ -13,11 +13,11 @@ from jan.tui.widgets import EvidencePanel
 
 
 async def _ready(app, pilot):
-    for _ in range(300):
+    for _ in range(1200):  # a shared, loaded machine: up to 60 s
         await pilot.pause(0.05)
         if app.engine is not None and app.engine._myths is not None and "ready" in str(app.query_one("#status").render()):
             return
-    raise AssertionError("engine did not become ready")
+    raise AssertionError(f"engine did not become ready: {app.query_one('#status').render()}")
 
 
 async def _ask(app, pilot, question: str):
