@@ -44,6 +44,7 @@ class PanelScreen(ModalScreen):
     BINDINGS = [Binding("escape,q,f9", "dismiss", "close"),
                 Binding("left,h", "scroll(-1)", "scroll left", show=False),
                 Binding("right,l", "scroll(1)", "scroll right", show=False)]
+    AUTO_FOCUS = "#panel-columns"
 
     def __init__(self, comparison):
         super().__init__()
@@ -58,9 +59,6 @@ class PanelScreen(ModalScreen):
                     with VerticalScroll(classes=f"panel-col verdict-{col.verdict}"):
                         yield Static(column_text(col), markup=False)
             yield Static(summary_text(self.comparison), id="panel-summary", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#panel-columns").focus()
 
     def action_scroll(self, step: int) -> None:
         cols = self.query_one("#panel-columns", HorizontalScroll)

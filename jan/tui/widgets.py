@@ -20,7 +20,9 @@ class QuestionInput(Input):
     BINDINGS = [Binding("up", "older", show=False), Binding("down", "newer", show=False)]
 
     def __init__(self, **kw):
-        super().__init__(**kw)
+        # focus coming back (after a dialog, or a letter typed in the evidence panel) must not select the
+        # text, or the next keystroke would replace it
+        super().__init__(select_on_focus=False, **kw)
         self.past: list[str] = []
         self._pos = 0
 

@@ -120,7 +120,7 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         assert len(re.findall(r"[.;]\s", again.summary + " ")) <= 3
         # step 6: the panel is on the proposal, side by side
         await pilot.press("f9")
-        await _until(pilot, lambda: isinstance(app.screen, PanelScreen), "panel screen")
+        await _until(pilot, lambda: isinstance(app.screen, PanelScreen) and app.screen.query(".panel-col"), "panel screen")
         cmp = app.screen.comparison
         assert cmp.proposal == PHONE
         assert {c.persona for c in cmp.columns} == set(ids)
