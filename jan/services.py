@@ -22,12 +22,13 @@ def settings(cli: dict[str, Any] | None = None, env: dict[str, str] | None = Non
     return load_settings(cli, env)
 
 
-def open_store(settings: Settings, *, builtin: bool = True, say=None, repair: bool = False) -> Store:
+def open_store(settings: Settings, *, builtin: bool = True, say=None, repair: bool = False, progress=None) -> Store:
     """The evidence store with the built-in corpus indexed (first use embeds the cards once); `repair`:
-    opened for `jan ingest --rebuild` (a damaged manifest moved aside, no vector work yet)."""
+    opened for `jan ingest --rebuild` (a damaged manifest moved aside, no vector work yet); `progress` hears
+    (cards done, total) as the built-in corpus is indexed."""
     from .evidence.ingest import open_store as _open
 
-    return _open(settings, builtin=builtin, say=say, repair=repair)
+    return _open(settings, builtin=builtin, say=say, repair=repair, progress=progress)
 
 
 def enricher():

@@ -176,15 +176,27 @@ class Engine:
 
     def ask(self, question: str, persona_id: str | None = None, *, history: list[Turn] | None = None,
             model: str | None = None, on_evidence: Callable[[list[Evidence]], None] | None = None,
-            on_token: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None) -> Critique:
+            on_token: Callable[[str], None] | None = None, cancel: Callable[[], bool] | None = None,
+            topic: str | None = None) -> Critique:
+        """`topic`: the proposal under discussion, when the caller knows it (a meeting does: jan/meetings/
+        discussion.py); `history` is then the conversation about that topic, and a question that differs from
+        the topic is a push-back on it once this persona has answered it. Without `topic`, push-back is read
+        from the question itself (is_pushback)."""
         question = self.check_question(question)
         persona = self.registry.get(persona_id or self.settings.persona)
         history = [t for t in (history or []) if t.critique.persona == persona.id]
         # a question without language clues ("Really?") continues in the conversation's language
         language = detect(question, default=history[-1].critique.language if history else persona.language)
-        evidence = self.retrieve(question, persona, history)
-        pushback = bool(history and is_pushback(question))
-        topic = self.topic(question, history)
+        if topic is None:
+            pushback = bool(history and is_pushback(question))
+            topic = self.topic(question, history)
+            same_topic = bool(history) and self.topic(history[-1].question, history[:-1]) == topic
+        else:
+            pushback = bool(history) and topic.strip() != question
+            same_topic = True
+            if not pushback:
+                question = self.check_question(topic) if not history else question
+        evidence = self.retriever.search(topic, k=6, persona=persona)
         model = model or self.model()
         backend = backend_for(model)
         judgment, evidence = self.judge(topic, persona, evidence, language)
@@ -217,7 +229,7 @@ class Engine:
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons
-        return self._keep_stance(crit, history, pushback, language)
+        return self._keep_stance(crit, history if same_topic else [], pushback, language)
 
     def _own_documents_bear(self, topic: str, evidence: list[Evidence]) -> bool:
         from ..evidence.retrieval import top_similarity
@@ -278,20 +290,30 @@ class Engine:
         return crit
 
     def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:
+        """A push-back without new evidence keeps the verdict and says so in a sentence or two, pointing back
+        to the earlier answer instead of repeating it; `history` holds only the answers on the same topic."""
         if not history:
             return crit
         prev = history[-1].critique
         same_evidence = {e.chunk.id for e in crit.evidence} <= {e.chunk.id for e in prev.evidence}
         still = extractive.TEXT.get(language, extractive.TEXT["en"])["still"]
-        if is_pushback and same_evidence and crit.verdict != prev.verdict:
-            crit.notes.append(f"stance kept: pushback without new evidence (model said {crit.verdict})")
-            crit.verdict = prev.verdict
-            crit.summary = prev.summary.removeprefix(still)  # the flipped summary argued the other stance
         if is_pushback and same_evidence:
-            if not crit.summary.startswith(still):
-                crit.summary = still + crit.summary
+            if crit.verdict != prev.verdict:
+                crit.notes.append(f"stance kept: pushback without new evidence (model said {crit.verdict})")
+                crit.verdict = prev.verdict
+            earlier = next((t for t in history if t.critique.points), history[0])
+            crit.summary = still + POINT_BACK.get(language, POINT_BACK["en"]).format(
+                question=earlier.question, verdict=prev.verdict)
+            crit.points, crit.questions_back = [], []
         elif crit.verdict != prev.verdict and not is_pushback:
             new = [e.label for e in crit.evidence if e.chunk.id not in {p.chunk.id for p in prev.evidence}]
             if new:
                 crit.notes.append(f"what changed: new evidence {', '.join(new)} compared with the previous answer")
         return crit
+
+
+# the push-back answer points back to the earlier one instead of repeating it
+POINT_BACK = {
+    "en": "My answer to “{question}” stands ({verdict}); see it above.",
+    "nl": "Mijn antwoord op “{question}” blijft staan ({verdict}); zie hierboven.",
+}

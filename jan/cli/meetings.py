@@ -77,7 +77,7 @@ def cmd_meetings(args) -> int:
         _out(f"meeting {m.id}: {m.title}")
     elif args.action in ("show", "export"):
         mid = _id(args.args)
-        text = export_markdown(store, mid)
+        text = export_markdown(store, mid, {p.id: p.name for p in services.registry(s).all()})
         if args.action == "export" and args.output:
             _out(f"wrote {write_output(args.output, text, args.force)}")
         else:
@@ -106,9 +106,25 @@ def cmd_brief(args) -> int:
 
     s = _settings(args)
     engine = services.engine(s)
-    ids = persona_list(engine, args.personas)
-    critiques = panel(engine, engine.check_question(args.proposal), ids, args.model)
-    b = build(args.proposal, critiques, {p.id: p.name for p in engine.registry.all()})
+    if args.meeting is not None:  # the proposal that meeting discussed, with the answers given there
+        if args.proposal:
+            raise JanError("give a PROPOSAL or --meeting ID, not both")
+        store = _store(s)
+        m = store.get(args.meeting)
+        critiques = store.about(m.id)
+        if not m.proposal or not critiques:
+            raise JanError(f"meeting {m.id} has no answers yet; ask something in it first")
+        if args.personas:
+            wanted = persona_list(engine, args.personas)
+            critiques = [c for c in critiques if c.persona in wanted]
+        proposal = m.proposal
+    else:
+        if not args.proposal:
+            raise JanError('give the proposal: jan brief "PROPOSAL" (or --meeting ID)')
+        ids = persona_list(engine, args.personas)
+        proposal = args.proposal
+        critiques = panel(engine, engine.check_question(proposal), ids, args.model)
+    b = build(proposal, critiques, {p.id: p.name for p in engine.registry.all()})
     if args.output:
         fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "md")
         text = to_html(b) if fmt == "html" else to_markdown(b)
@@ -141,7 +157,8 @@ def register(add) -> None:
     sp.add_argument("--kind", default="decision", choices=["decision", "action"])
     sp.add_argument("--answer", type=int, help="answer id the decision rests on (default: the last)")
     sp = add("brief", cmd_brief, "write a boardroom brief on a proposal")
-    sp.add_argument("proposal")
+    sp.add_argument("proposal", nargs="?")
+    sp.add_argument("--meeting", type=int, help="brief on the proposal a saved meeting discussed, from its answers")
     sp.add_argument("--personas", help="comma-separated persona ids (default: all)")
     sp.add_argument("--model")
     sp.add_argument("-o", "--output", help="file to write (.md or .html)")

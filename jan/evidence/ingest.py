@@ -108,8 +108,10 @@ def ingest_paths(store: Store, paths: list[Path], tag: str, progress: Callable[[
     return report
 
 
-def ensure_builtin(store: Store, corpus_dir: Path) -> IngestReport:
-    """Index the built-in evidence cards (tag 'builtin'); only changed cards are re-embedded."""
+def ensure_builtin(store: Store, corpus_dir: Path,
+                   progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Index the built-in evidence cards (tag 'builtin'); only changed cards are re-embedded. `progress`
+    hears (cards done, cards to do) after each batch, so a first use can show how far it is."""
     report = IngestReport()
     cards = load_cards(corpus_dir)
     present = {d["path"] for d in store.documents() if d["tag"] == BUILTIN_TAG}
@@ -126,15 +128,21 @@ def ensure_builtin(store: Store, corpus_dir: Path) -> IngestReport:
             continue
         chunk.doc = key
         pending.append((key, sha, card, chunk))
-    if pending:
-        vecs = store.embedder.embed_passages([c.embed_text() for *_, c in pending])
-        for (key, sha, card, chunk), vec in zip(pending, vecs, strict=True):
+    for start in range(0, len(pending), BUILTIN_BATCH):
+        batch = pending[start:start + BUILTIN_BATCH]
+        vecs = store.embedder.embed_passages([c.embed_text() for *_, c in batch])
+        for (key, sha, card, chunk), vec in zip(batch, vecs, strict=True):
             status = store.upsert_document(key, sha, BUILTIN_TAG, card.title, [chunk], vec[None, :])
             getattr(report, status).append(key)
             report.chunks += 1
+        if progress:
+            progress(start + len(batch), len(pending))
     for gone in present:
         store.remove_document(gone)
     return report
+
+
+BUILTIN_BATCH = 8  # cards embedded per step of a first index (each step reports progress)
 
 
 def say_lost(store: Store, say: Callable[[str], None]) -> None:
@@ -148,7 +156,7 @@ def say_lost(store: Store, say: Callable[[str], None]) -> None:
 
 
 def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | None = None,
-               repair: bool = False) -> Store:
+               repair: bool = False, progress: Callable[[int, int], None] | None = None) -> Store:
     """The store with the built-in corpus indexed (first use embeds the cards once); `say` reports what
     was done (default: a line on stderr). `repair` (`jan ingest --rebuild`): a damaged manifest is moved
     aside and nothing else is done; the caller rebuilds the vectors, then calls ensure_builtin."""
@@ -161,7 +169,7 @@ def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | N
         say(f"embedding {missing} chunk(s) for embedder {store.embedder.name} (first use of this embedder)")
         store.sync_vectors()
     if builtin:
-        rep = ensure_builtin(store, settings.corpus_dir)
+        rep = ensure_builtin(store, settings.corpus_dir, progress)
         if rep.added or rep.updated:
             say(f"indexed {len(rep.added) + len(rep.updated)} built-in evidence card(s)")
             from .enrich import use_shipped

@@ -24,6 +24,14 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
         " REFERENCES meetings(id), entry_id INTEGER REFERENCES entries(id), kind TEXT, note TEXT, ts REAL)",
     ],
+    [  # the proposal under discussion, panels, and the persona in use (a reopened meeting is whole)
+        "ALTER TABLE entries ADD COLUMN proposal TEXT",
+        "ALTER TABLE entries ADD COLUMN panel_id INTEGER",
+        "ALTER TABLE meetings ADD COLUMN persona TEXT",
+        "ALTER TABLE meetings ADD COLUMN proposal TEXT",
+        "CREATE TABLE IF NOT EXISTS panels (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
+        " REFERENCES meetings(id), proposal TEXT, ts REAL)",
+    ],
 ]
 SCHEMA = len(MIGRATIONS)
 
@@ -49,6 +57,8 @@ class Meeting:
     id: int
     title: str
     created_at: float
+    persona: str | None = None  # the persona in use when the meeting was last used
+    proposal: str | None = None  # the proposal under discussion
 
 
 @dataclass
@@ -60,6 +70,8 @@ class Entry:
     question: str
     model: str
     critique: Critique
+    proposal: str | None = None  # the proposal under discussion this answer was about
+    panel_id: int | None = None  # set when the answer was part of a panel (F9)
 
 
 @dataclass
@@ -117,31 +129,48 @@ class MeetingStore:
         return Meeting(cur.lastrowid, title, now)
 
     def meetings(self) -> list[Meeting]:
-        return [Meeting(r[0], one_line(r[1] or ""), r[2] or 0.0)
-                for r in self.db.execute("SELECT id, title, created_at FROM meetings ORDER BY id DESC")]
+        return [Meeting(r[0], one_line(r[1] or ""), r[2] or 0.0, r[3], r[4]) for r in self.db.execute(
+            "SELECT id, title, created_at, persona, proposal FROM meetings ORDER BY id DESC")]
 
     def get(self, meeting_id: int) -> Meeting:
-        row = self.db.execute("SELECT id, title, created_at FROM meetings WHERE id=?", (meeting_id,)).fetchone()
+        row = self.db.execute("SELECT id, title, created_at, persona, proposal FROM meetings WHERE id=?",
+                              (meeting_id,)).fetchone()
         if row is None:
             known = ", ".join(str(m.id) for m in self.meetings()[:10]) or "none yet"
             raise JanError(f"meeting {meeting_id} not found (known: {known}); see `jan meetings list`")
-        return Meeting(row[0], one_line(row[1] or ""), row[2] or 0.0)
+        return Meeting(row[0], one_line(row[1] or ""), row[2] or 0.0, row[3], row[4])
+
+    def set_state(self, meeting_id: int, *, persona: str | None = None, proposal: str | None = None) -> None:
+        """Remember the persona in use and the proposal under discussion (what a reopen restores)."""
+        self.get(meeting_id)
+        with self.db:
+            if persona is not None:
+                self.db.execute("UPDATE meetings SET persona=? WHERE id=?", (persona, meeting_id))
+            if proposal is not None:
+                self.db.execute("UPDATE meetings SET proposal=? WHERE id=?", (proposal, meeting_id))
 
     # ------------------------------------------------------------ entries
-    def add(self, meeting_id: int, critique: Critique) -> Entry:
+    def add(self, meeting_id: int, critique: Critique, *, proposal: str | None = None,
+            panel_id: int | None = None) -> Entry:
+        """Save one answer; `proposal` is the proposal under discussion it answered (the question itself when
+        not given), `panel_id` the panel it belongs to."""
         self.get(meeting_id)
         now = time.time()
+        proposal = proposal or critique.question
         payload = json.dumps(critique.to_dict(), ensure_ascii=False)
         with self.db:
             cur = self.db.execute(
-                "INSERT INTO entries (meeting_id, ts, persona, question, model, critique) VALUES (?, ?, ?, ?, ?, ?)",
-                (meeting_id, now, critique.persona, critique.question, critique.model, payload))
-        return Entry(cur.lastrowid, meeting_id, now, critique.persona, critique.question, critique.model, critique)
+                "INSERT INTO entries (meeting_id, ts, persona, question, model, critique, proposal, panel_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (meeting_id, now, critique.persona, critique.question, critique.model, payload, proposal, panel_id))
+            self.db.execute("UPDATE meetings SET proposal=? WHERE id=?", (proposal, meeting_id))
+        return Entry(cur.lastrowid, meeting_id, now, critique.persona, critique.question, critique.model, critique,
+                     proposal, panel_id)
 
     def entries(self, meeting_id: int) -> list[Entry]:
         self.get(meeting_id)
-        rows = self.db.execute("SELECT id, meeting_id, ts, persona, question, model, critique FROM entries "
-                               "WHERE meeting_id=? ORDER BY id", (meeting_id,))
+        rows = self.db.execute("SELECT id, meeting_id, ts, persona, question, model, critique, proposal, panel_id "
+                               "FROM entries WHERE meeting_id=? ORDER BY id", (meeting_id,))
         out = []
         while True:
             self._bad_text = False
@@ -157,12 +186,37 @@ class MeetingStore:
                 if self._bad_text:
                     raise ValueError("bytes that are not UTF-8")
                 crit = critique_from_dict(json.loads(r[6]))
-                out.append(Entry(r[0], r[1], r[2], one_line(r[3] or ""), terminal(r[4] or ""), r[5], crit))
+                # answers saved before proposals were kept: the question was the proposal
+                out.append(Entry(r[0], r[1], r[2], one_line(r[3] or ""), terminal(r[4] or ""), r[5], crit,
+                                 r[7] or r[4], r[8]))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 # one damaged answer is skipped and kept as it is; the others are shown
                 self.damaged.append(f"meeting {meeting_id}, answer {r[0]}: damaged ({type(exc).__name__}: "
                                     f"{one_line(str(exc))[:80]}); skipped, kept in {self.path.name} unchanged")
         return out
+
+    # ------------------------------------------------------------ panels
+    def start_panel(self, meeting_id: int, proposal: str) -> int:
+        self.get(meeting_id)
+        with self.db:
+            cur = self.db.execute("INSERT INTO panels (meeting_id, proposal, ts) VALUES (?, ?, ?)",
+                                  (meeting_id, proposal, time.time()))
+        return cur.lastrowid
+
+    def panels(self, meeting_id: int) -> dict[int, str]:
+        """panel id → the proposal it was asked about."""
+        return dict(self.db.execute("SELECT id, proposal FROM panels WHERE meeting_id=? ORDER BY id", (meeting_id,)))
+
+    def about(self, meeting_id: int, proposal: str | None = None) -> list[Critique]:
+        """The latest answer of each persona on a proposal (default: the meeting's proposal under discussion),
+        for the brief and the panel."""
+        proposal = proposal or self.get(meeting_id).proposal
+        latest: dict[str, Critique] = {}
+        for e in self.entries(meeting_id):
+            # a push-back answer that only points back to the earlier one does not replace it
+            if e.proposal == proposal and (e.critique.points or e.persona not in latest):
+                latest[e.persona] = e.critique
+        return list(latest.values())
 
     # ------------------------------------------------------------ decisions
     def decide(self, meeting_id: int, note: str, kind: str = "decision", entry_id: int | None = None) -> Decision:
@@ -190,14 +244,18 @@ class MeetingStore:
         self.db.close()
 
 
-def export_markdown(store: MeetingStore, meeting_id: int) -> str:
+def export_markdown(store: MeetingStore, meeting_id: int, names: dict[str, str] | None = None) -> str:
     from ..answer.critique import to_markdown
+    from .panel import compare
+    from .panel import to_markdown as panel_markdown
 
     m = store.get(meeting_id)
     entries = store.entries(meeting_id)
     by_id = {e.id: e for e in entries}
     out = [f"# {m.title}", "", f"_{time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · "
            f"{len(entries)} question(s)_", ""]
+    if m.proposal:
+        out += [f"**Proposal under discussion:** {m.proposal}", ""]
     decisions = store.decisions(meeting_id)
     if decisions:
         out += ["## Decisions and actions", ""]
@@ -205,7 +263,7 @@ def export_markdown(store: MeetingStore, meeting_id: int) -> str:
             out.append(f"- **{d.kind}:** {d.note}")
             e = by_id.get(d.entry_id)
             if e:
-                out.append(f"  - on: “{e.question}” ({e.persona}: {e.critique.verdict})")
+                out.append(f"  - on: “{e.proposal}” ({e.persona}: {e.critique.verdict})")
                 for p in e.critique.points:
                     for c in p.citations:
                         if c.verified:
@@ -216,6 +274,18 @@ def export_markdown(store: MeetingStore, meeting_id: int) -> str:
     if store.damaged:
         out += [f"_{one_line(d)}_" for d in dict.fromkeys(store.damaged)] + [""]
     out += ["## Thread", ""]
-    for e in entries:
-        out += [f"### {e.persona}: {e.question}", "", to_markdown(e.critique), ""]
+    panels = store.panels(meeting_id)
+    for i, e in enumerate(entries):
+        label = "Panel → " if e.panel_id else ""
+        about = f" _(on: {e.proposal})_" if e.proposal != e.question else ""
+        out += [f"### {label}{e.persona}: {e.question}{about}", "", to_markdown(e.critique), ""]
+        last_of_panel = e.panel_id and (i + 1 == len(entries) or entries[i + 1].panel_id != e.panel_id)
+        if last_of_panel:
+            proposal = panels.get(e.panel_id, e.proposal)
+            # the panel: every persona's latest answer on its proposal up to here, side by side
+            latest: dict[str, Critique] = {}
+            for x in entries[: i + 1]:
+                if x.proposal == proposal and (x.critique.points or x.persona not in latest):
+                    latest[x.persona] = x.critique
+            out += [panel_markdown(compare(proposal, list(latest.values()), names or {})), ""]
     return "\n".join(out)

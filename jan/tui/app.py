@@ -34,7 +34,7 @@ class JanApp(MeetingMixin, App):
         Binding("f2", "persona", "persona"),
         Binding("f4", "next_evidence", "next E#"),
         Binding("f6", "open_evidence", "open E#"),
-        Binding("f3", "projector", "projector"),
+        Binding("f3", "projector", "projector", show=False),
         Binding("f5", "copy", "copy answer", show=False),
         Binding("ctrl+l", "clear", "clear", show=False),
         Binding("escape", "cancel", "cancel", show=False),
@@ -48,23 +48,28 @@ class JanApp(MeetingMixin, App):
         self.engine = engine
         self._engine_lock = threading.Lock()
         self.persona_id = settings.persona
-        self.history: list = []
+        self.history: list = []  # every turn of the meeting, with beside it
+        self.proposals: list[str] = []  # the proposal under discussion it was about
+        self.entry_ids: list[int | None] = []  # and its saved entry
         self.busy = False
         self.cancelled = False
         self.last_markdown = ""
         self.prepared = False  # litellm and the local model loaded (or nothing to load)
+        self.ready = threading.Event()  # the evidence index is open (a question asked before waits for it)
+        self.progress = ""  # "12/77 cards" while the built-in corpus is being indexed
+        self.status_text = ""
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header()
+        self.sub_title = self.persona_id
         yield Static(Text(f"Persona: {self.persona_id} · loading…"), id="persona-bar", markup=False)
         with Horizontal(id="main"):
             # the welcome line is composed, not mounted later: one layout pass for the first frame
             yield VerticalScroll(ThreadMessage(WELCOME, "system"), id="thread")
             yield EvidencePanel(id="evidence")
         yield Static("", id="status", markup=False)
-        yield QuestionInput(placeholder="Ask, e.g.: What would Jan think of removing the phone number from the website?",
-                            id="question")
+        yield QuestionInput(placeholder=placeholder(self.persona_id), id="question")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,12 +91,24 @@ class JanApp(MeetingMixin, App):
                 self.engine = services.engine(self.settings)
             return self.engine
 
+    def _indexing(self, done: int, total: int) -> None:
+        """Worker side: cards of the built-in corpus embedded so far (first use of a data dir)."""
+        self.progress = f"{done}/{total} cards"
+        self.call_from_thread(self.set_status, f"indexing the built-in corpus: {self.progress}…")
+
     @work(thread=True, exclusive=False, group="load")
     def load_engine(self) -> None:
         try:
             self.call_from_thread(self.set_status, "loading personas and evidence…")
             engine = self.get_engine()
+            if engine.store is None:  # a fresh data dir indexes the built-in corpus here: shown as it goes
+                from .. import services
+
+                engine.store = services.open_store(self.settings, say=lambda text: None, progress=self._indexing)
+            self.progress = ""
+            self.call_from_thread(self.set_status, "loading the search indexes…")
             engine.warm_up(self.persona_id)
+            self.ready.set()
             self.call_from_thread(self.engine_ready)
         except JanError as exc:
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
@@ -123,7 +140,8 @@ class JanApp(MeetingMixin, App):
         bar.append(f" — {p.summary}\n")
         bar.append(f"model: {self.engine.model()} · evidence: {sources} sources", style="dim")
         self.query_one("#persona-bar", Static).update(bar)
-        self.sub_title = p.name
+        self.sub_title = f"{p.name} ({p.id})"
+        self.query_one(QuestionInput).placeholder = placeholder(p.name)
 
     # ------------------------------------------------------------ thread
     def add_message(self, text, kind: str) -> ThreadMessage:
@@ -133,8 +151,47 @@ class JanApp(MeetingMixin, App):
         thread.scroll_end(animate=False)
         return msg
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text))
+    def set_status(self, text: str | None = None) -> None:
+        """The status line: what is going on, then the proposal under discussion."""
+        if text is not None:
+            self.status_text = text
+        line = Text(self.status_text)
+        if self.proposal:
+            line.append("  ·  on: ", style="dim")
+            line.append(self.proposal if len(self.proposal) <= 90 else self.proposal[:89] + "…", style="bold")
+        self.query_one("#status", Static).update(line)
+
+    def focus_input(self) -> None:
+        self.query_one(QuestionInput).focus()
+
+    def open_modal(self, screen, callback=None) -> None:
+        """Every dialog gives the focus back to the input when it closes (help screen: focus rules)."""
+        def closed(result) -> None:
+            if callback is not None:
+                callback(result)
+            self.focus_input()
+            self.call_after_refresh(self.focus_input)  # after the main screen restored its old focus
+
+        self.push_screen(screen, closed)
+
+    # Tab order on the main screen: input → evidence panel → thread (dialogs keep Textual's own order)
+    FOCUS_ORDER = ("#question", "#evidence", "#thread")
+
+    def _cycle_focus(self, step: int) -> None:
+        chain = [self.query_one(sel) for sel in self.FOCUS_ORDER]
+        now = self.focused
+        i = chain.index(now) if now in chain else -1
+        chain[(i + step) % len(chain)].focus()
+
+    def action_focus_next(self) -> None:
+        if len(self.screen_stack) > 1:
+            return super().action_focus_next()
+        self._cycle_focus(1)
+
+    def action_focus_previous(self) -> None:
+        if len(self.screen_stack) > 1:
+            return super().action_focus_previous()
+        self._cycle_focus(-1)
 
     def on_input_submitted(self, event: QuestionInput.Submitted) -> None:
         if event.input.id != "question":
@@ -148,32 +205,39 @@ class JanApp(MeetingMixin, App):
         box = self.query_one(QuestionInput)
         box.remember(question)
         box.value = ""
-        self.add_message(Text(f"You → {self.persona_id}: {question}"), "user")
-        answer = self.add_message(Text("…"), "answer")
+        asked = self.add_message(Text(f"You → {self.persona_id}: {question}"), "user")
+        waiting = "" if self.ready.is_set() else f"waiting for the evidence index ({self.progress or 'loading'})…"
+        answer = self.add_message(Text(waiting or "…"), "answer")
         self.busy, self.cancelled = True, False
-        self.ask(question, answer)
+        self.ask(question, asked, answer)
 
     @work(thread=True, exclusive=True, group="ask")
-    def ask(self, question: str, answer: ThreadMessage) -> None:
+    def ask(self, question: str, asked: ThreadMessage, answer: ThreadMessage) -> None:
         from ..answer.critique import to_markdown
 
-        self.call_from_thread(self.set_status, "searching the evidence…")
+        while not self.ready.wait(0.25):  # a fresh data dir: the index is still being built
+            if self.cancelled:
+                self.call_from_thread(self.answer_failed, answer, "cancelled while waiting for the index", "")
+                return
+            self.call_from_thread(answer.update, Text(f"waiting for the evidence index ({self.progress or 'loading'})…"))
         try:
             engine = self.get_engine()
+            reading = self.read_proposal(question)  # the proposal under discussion (jan/meetings/discussion.py)
+            pid = reading.persona or self.persona_id
+            if pid != self.persona_id:
+                self.call_from_thread(asked.update, Text(f"You → {pid}: {question}"))
+            self.call_from_thread(self.set_status, "searching the evidence…")
             crit = engine.ask(
-                question, self.persona_id, history=self.history,
+                question, pid, history=self.turns_on(reading.proposal),
                 on_evidence=self._show_evidence_then_go_on,
                 on_token=lambda tok: self.call_from_thread(answer.stream, tok),
-                cancel=lambda: self.cancelled,
+                cancel=lambda: self.cancelled, topic=reading.proposal,  # what the meeting discusses
             )
         except JanError as exc:
             hint = getattr(exc, "partial", "")
             self.call_from_thread(self.answer_failed, answer, str(exc), hint)
             return
-        from ..core.types import Turn
-
-        self.history.append(Turn(question, crit))
-        self.save_answer(crit)
+        self.remember(question, crit, reading.proposal)
         self.last_markdown = to_markdown(crit)
         self.call_from_thread(self.answer_done, answer, crit)
 
@@ -195,12 +259,7 @@ class JanApp(MeetingMixin, App):
         name = self.engine.registry.get(crit.persona).name
         answer.update(critique_text(crit, name))
         answer.raw = self.last_markdown
-        quotes: dict[str, list[str]] = {}
-        for p in crit.points:
-            for c in p.citations:
-                if c.verified:
-                    quotes.setdefault(c.evidence_id, []).append(c.quote)
-        self.query_one(EvidencePanel).show(crit.evidence, quotes, crit.language)
+        self.show_evidence_of(crit)
         self.query_one("#thread", VerticalScroll).scroll_end(animate=False)
         self.busy = False
         from ..answer.labels import labels, verdict_word
@@ -222,7 +281,7 @@ class JanApp(MeetingMixin, App):
     def action_help(self) -> None:
         from .screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.open_modal(HelpScreen())
 
     def action_persona(self) -> None:
         if self.engine is None:
@@ -235,10 +294,11 @@ class JanApp(MeetingMixin, App):
                 p = self.engine.registry.get(pid)
                 self.add_message(Text(f"— now speaking: {p.name} ({p.id}) — {p.summary}"), "system")
                 self.update_persona_bar()
+                self.save_state()
 
         from .screens import PersonaPicker
 
-        self.push_screen(PersonaPicker(self.engine.registry.all(), self.persona_id), chosen)
+        self.open_modal(PersonaPicker(self.engine.registry.all(), self.persona_id), chosen)
 
     def action_next_evidence(self) -> None:
         panel = self.query_one(EvidencePanel)
@@ -255,7 +315,9 @@ class JanApp(MeetingMixin, App):
         from .render import evidence_text
         from .screens import EvidenceScreen
 
-        self.push_screen(EvidenceScreen(evidence_text(event.evidence, event.quotes, full=True)))
+        e = event.evidence
+        title = f"[{e.label}] {e.chunk.card_id or e.chunk.source}"[:70]
+        self.open_modal(EvidenceScreen(evidence_text(e, event.quotes, full=True), title))
 
     def action_projector(self) -> None:
         self.theme = "textual-dark" if self.theme == "projector" else "projector"
@@ -271,13 +333,17 @@ class JanApp(MeetingMixin, App):
     def action_clear(self) -> None:
         self.query_one("#thread", VerticalScroll).remove_children()
         self.query_one(EvidencePanel).show([])
-        self.history.clear()
+        self.forget()
         self.set_status("cleared")
 
     def action_cancel(self) -> None:
         if self.busy:
             self.cancelled = True
             self.set_status("cancelling…")
+
+
+def placeholder(name: str) -> str:
+    return f"Ask, e.g.: What would {name} think of removing the phone number from the website?"
 
 
 def make_app(settings, engine=None) -> JanApp:

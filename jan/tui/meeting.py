@@ -1,6 +1,8 @@
-"""Meeting features of the app: saving answers, reopening past meetings, decisions, panel, exports.
+"""Meeting features of the app: the proposal under discussion, saving answers, reopening past meetings,
+decisions, the panel, exports.
 
-A mixin for JanApp so app.py stays small; the work itself is in jan/meetings/ (store, brief)."""
+A mixin for JanApp so app.py stays small; the work itself is in jan/meetings/ (store, discussion, panel,
+brief)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from textual.binding import Binding
 
 from ..core.errors import JanError
 
-# The footer shows only F10 of these (it must fit 100 columns); F1 lists them all.
+# The footer shows only F10 of these (it must fit 80 columns); F1 lists them all.
 MEETING_BINDINGS = [
     Binding("f7", "meetings", "meetings", show=False),
     Binding("f8", "decide", "decision", show=False),
@@ -30,7 +32,61 @@ class MeetingMixin:
     _mstore = None
     _mlock = threading.Lock()
     last_entry_id: int | None = None
+    proposal: str | None = None  # the proposal under discussion
+    _discussion = None
 
+    # ------------------------------------------------------------ the proposal under discussion
+    def read_proposal(self, question: str):
+        """Worker side: does the question bring a proposal of its own or refer to the one on the table?"""
+        from ..meetings.discussion import Discussion
+
+        if self._discussion is None:
+            self._discussion = Discussion(self.get_engine())
+        reading = self._discussion.read(question, self.proposal, self.persona_id)
+        if reading.proposal != self.proposal:
+            self.proposal = reading.proposal
+            self.call_from_thread(self.set_status)
+        return reading
+
+    def turns_on(self, proposal: str | None) -> list:
+        """The conversation about one proposal (what the engine reads as history)."""
+        return [t for t, p in zip(self.history, self.proposals, strict=True) if p == proposal]
+
+    def latest_on(self, proposal: str | None) -> dict:
+        """persona → its latest full answer on the proposal (a push-back answer only points back to it)."""
+        latest: dict = {}
+        for t, p in zip(self.history, self.proposals, strict=True):
+            if p == proposal and (t.critique.points or t.critique.persona not in latest):
+                latest[t.critique.persona] = t.critique
+        return latest
+
+    def remember(self, question: str, crit, proposal: str | None, panel_id: int | None = None) -> None:
+        """Worker side: keep the turn and save it in the meeting."""
+        from ..core.types import Turn
+
+        self.history.append(Turn(question, crit))
+        self.proposals.append(proposal or question)
+        self.entry_ids.append(self.save_answer(crit, proposal, panel_id))
+
+    def forget(self) -> None:
+        self.history.clear()
+        self.proposals.clear()
+        self.entry_ids.clear()
+        self.proposal = None
+        self.last_markdown = ""
+        self.last_entry_id = None
+
+    def show_evidence_of(self, crit) -> None:
+        from .widgets import EvidencePanel
+
+        quotes: dict[str, list[str]] = {}
+        for p in crit.points:
+            for c in p.citations:
+                if c.verified:
+                    quotes.setdefault(c.evidence_id, []).append(c.quote)
+        self.query_one(EvidencePanel).show(crit.evidence, quotes, crit.language)
+
+    # ------------------------------------------------------------ saving
     def meeting_store(self):
         from .. import services
 
@@ -39,16 +95,28 @@ class MeetingMixin:
                 self._mstore = services.meetings(self.settings)
             return self._mstore
 
-    def save_answer(self, crit) -> None:
+    def save_answer(self, crit, proposal: str | None = None, panel_id: int | None = None) -> int | None:
         """Called from the worker thread as soon as an answer is complete."""
         try:
             store = self.meeting_store()
             with self._mlock:
                 if self.meeting_id is None:
                     self.meeting_id = store.create("").id
-                self.last_entry_id = store.add(self.meeting_id, crit).id
+                    store.set_state(self.meeting_id, persona=self.persona_id)
+                self.last_entry_id = store.add(self.meeting_id, crit, proposal=proposal, panel_id=panel_id).id
+            return self.last_entry_id
         except JanError as exc:
             self.call_from_thread(self.add_message, f"⚠ the answer was not saved: {exc}", "error")
+            return None
+
+    def save_state(self) -> None:
+        """The persona in use, so a reopened meeting continues with it."""
+        if self.meeting_id is None:
+            return
+        try:
+            self.meeting_store().set_state(self.meeting_id, persona=self.persona_id)
+        except JanError as exc:
+            self.add_message(f"⚠ {exc}", "error")
 
     # ------------------------------------------------------------ reopen
     def action_meetings(self) -> None:
@@ -60,11 +128,14 @@ class MeetingMixin:
             return
         from .screens import MeetingPicker
 
-        self.push_screen(MeetingPicker(items, self.meeting_id), self.open_meeting)
+        self.open_modal(MeetingPicker(items, self.meeting_id), self.open_meeting)
 
     def open_meeting(self, meeting_id: int | None) -> None:
+        """Everything back as it was: the thread with its panels, the evidence of the last answer, the
+        proposal under discussion, the persona in use, and F5 copying the last answer."""
         if meeting_id is None:
             return
+        from ..answer.critique import to_markdown
         from ..core.types import Turn
         from .render import critique_text
 
@@ -77,24 +148,53 @@ class MeetingMixin:
         m = store.get(meeting_id)
         self.meeting_id = m.id
         self.add_message(Text(f"— reopened: {m.title} —"), "system")
-        for e in store.entries(m.id):
-            self.add_message(Text(f"You → {e.persona}: {e.question}"), "user")
-            name = self.engine.registry.get(e.persona).name if e.persona in self.engine.registry.ids() else e.persona
-            self.add_message(critique_text(e.critique, name), "answer")
-            self.history.append(Turn(e.question, e.critique))
-            self.last_entry_id = e.id
+        entries = store.entries(m.id)
+        panels = store.panels(m.id)
+        decisions = {}
         for d in store.decisions(m.id):
-            self.add_message(Text(f"✔ {d.kind}: {d.note}"), "system")
+            decisions.setdefault(d.entry_id, []).append(d)
+        for i, e in enumerate(entries):
+            if e.panel_id and (i == 0 or entries[i - 1].panel_id != e.panel_id):
+                self.add_message(Text(f"Panel on “{panels.get(e.panel_id, e.proposal)}”"), "system")
+            label = "Panel → " if e.panel_id else "You → "
+            self.add_message(Text(f"{label}{e.persona}: {e.question}"), "user")
+            self.add_message(critique_text(e.critique, self.persona_name(e.persona)), "answer")
+            self.history.append(Turn(e.question, e.critique))
+            self.proposals.append(e.proposal)
+            self.entry_ids.append(e.id)
+            self.last_entry_id = e.id
+            if e.panel_id and (i + 1 == len(entries) or entries[i + 1].panel_id != e.panel_id):
+                self.show_panel_summary(panels.get(e.panel_id, e.proposal), open_screen=False)
+            for d in decisions.get(e.id, []):
+                self.add_message(Text(f"✔ {d.kind} on “{e.proposal}”: {d.note}"), "system")
+        self.proposal = m.proposal or (self.proposals[-1] if self.proposals else None)
         if self.history:
-            self.persona_id = self.history[-1].critique.persona
+            last = self.history[-1].critique
+            self.last_markdown = to_markdown(last)
+            self.show_evidence_of(last)
+        persona = m.persona or (self.history[-1].critique.persona if self.history else None)
+        if persona and persona in self.engine.registry.ids():
+            self.persona_id = persona
             self.update_persona_bar()
         self.set_status(f"meeting {m.id} reopened · {len(self.history)} answers")
 
+    def persona_name(self, pid: str) -> str:
+        return self.engine.registry.get(pid).name if pid in self.engine.registry.ids() else pid
+
     # ------------------------------------------------------------ decisions
+    def decision_entry(self) -> int | None:
+        """The answer a decision rests on: the latest full answer on the proposal under discussion."""
+        for t, p, eid in zip(reversed(self.history), reversed(self.proposals), reversed(self.entry_ids), strict=True):
+            if p == self.proposal and t.critique.points and eid is not None:
+                return eid
+        return self.last_entry_id
+
     def action_decide(self) -> None:
-        if self.meeting_id is None or self.last_entry_id is None:
+        entry = self.decision_entry()
+        if self.meeting_id is None or entry is None:
             self.notify("Ask something first: a decision rests on an answer.", severity="warning")
             return
+        proposal = self.proposal
 
         def done(note: str | None) -> None:
             if not note:
@@ -102,64 +202,81 @@ class MeetingMixin:
             kind = "action" if note.lower().startswith("action:") else "decision"
             note = note.split(":", 1)[1].strip() if kind == "action" else note
             try:
-                d = self.meeting_store().decide(self.meeting_id, note, kind, self.last_entry_id)
+                d = self.meeting_store().decide(self.meeting_id, note, kind, entry)
             except JanError as exc:
                 self.add_message(f"⚠ {exc}", "error")
                 return
-            self.add_message(Text(f"✔ {d.kind}: {d.note}"), "system")
+            self.add_message(Text(f"✔ {d.kind} on “{proposal}”: {d.note}"), "system")
 
         from .screens import NoteScreen
 
-        self.push_screen(NoteScreen(), done)
+        self.open_modal(NoteScreen(proposal or ""), done)
 
     # ------------------------------------------------------------ panel
     def action_panel(self) -> None:
-        if self.busy or not self.history:
-            self.notify("Ask a question first; F9 then asks it to every other persona.", severity="warning")
+        if self.busy or not self.proposal:
+            self.notify("Ask a question first; F9 then asks its proposal to every other persona.", severity="warning")
             return
         self.busy = True
-        self.run_panel(self.history[-1].question)
+        self.run_panel(self.proposal)
 
     @work(thread=True, exclusive=True, group="ask")
-    def run_panel(self, question: str) -> None:
-        from ..core.types import Turn
-
-        asked = {t.critique.persona for t in self.history if t.question == question}
-        verdicts = {t.critique.persona: t.critique.verdict for t in self.history if t.question == question}
+    def run_panel(self, proposal: str) -> None:
+        panel_id = None
+        try:
+            store = self.meeting_store()
+            with self._mlock:
+                if self.meeting_id is None:
+                    self.meeting_id = store.create("").id
+            panel_id = store.start_panel(self.meeting_id, proposal)
+        except JanError as exc:
+            self.call_from_thread(self.add_message, f"⚠ the panel is not saved: {exc}", "error")
+        self.call_from_thread(self.add_message, Text(f"Panel on “{proposal}”"), "system")
+        answered = set(self.latest_on(proposal))
         for pid in self.engine.registry.ids():
-            if pid in asked:
+            if pid in answered:
                 continue
             self.call_from_thread(self.set_status, f"panel: asking {pid}…")
             try:
-                crit = self.engine.ask(question, pid)
+                crit = self.engine.ask(proposal, pid, topic=proposal)
             except JanError as exc:
                 self.call_from_thread(self.add_message, f"⚠ {pid}: {exc}", "error")
                 continue
-            self.history.append(Turn(question, crit))
-            verdicts[pid] = crit.verdict
-            self.save_answer(crit)
+            self.remember(proposal, crit, proposal, panel_id)
             self.call_from_thread(self.show_panel_answer, crit)
-        summary = "they agree: " + next(iter(set(verdicts.values()))) if len(set(verdicts.values())) == 1 else \
-            "they differ: " + ", ".join(f"{p} {v}" for p, v in verdicts.items())
-        self.call_from_thread(self.add_message, Text(f"Panel on “{question}” — {summary}"), "system")
         self.busy = False
-        self.call_from_thread(self.set_status, "panel done")
+        self.call_from_thread(self.show_panel_summary, proposal)
+        self.call_from_thread(self.set_status, "panel done · Esc closes the side-by-side view")
 
     def show_panel_answer(self, crit) -> None:
         from .render import critique_text
 
         self.add_message(Text(f"Panel → {crit.persona}: {crit.question}"), "user")
-        self.add_message(critique_text(crit, self.engine.registry.get(crit.persona).name), "answer")
+        self.add_message(critique_text(crit, self.persona_name(crit.persona)), "answer")
+
+    def comparison(self, proposal: str):
+        from ..meetings.panel import compare
+
+        return compare(proposal, list(self.latest_on(proposal).values()),
+                       {p.id: p.name for p in self.engine.registry.all()})
+
+    def show_panel_summary(self, proposal: str, open_screen: bool = True) -> None:
+        from .panel import PanelScreen, summary_text
+
+        cmp = self.comparison(proposal)
+        self.add_message(summary_text(cmp), "system panel-summary")
+        if open_screen:
+            self.open_modal(PanelScreen(cmp))
 
     # ------------------------------------------------------------ export
     def action_export(self) -> None:
         if self.meeting_id is None:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        self.export_meeting(self.meeting_id)
+        self.export_meeting(self.meeting_id, self.proposal)
 
     @work(thread=True, group="export")
-    def export_meeting(self, meeting_id: int) -> None:
+    def export_meeting(self, meeting_id: int, proposal: str | None) -> None:
         from ..core.files import atomic_write_text
         from ..meetings.brief import build, to_html
         from ..meetings.store import export_markdown
@@ -168,15 +285,14 @@ class MeetingMixin:
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md = out / f"meeting-{meeting_id}-{stamp}.md"
+        names = {p.id: p.name for p in self.engine.registry.all()}
         try:
-            atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id))
+            atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id, names))
             msg = f"exported {md}"
-            if self.history:
-                question = self.history[-1].question
-                crits = [t.critique for t in self.history if t.question == question]
-                brief = build(question, crits, {p.id: p.name for p in self.engine.registry.all()})
+            crits = list(self.latest_on(proposal).values())
+            if proposal and crits:  # the brief is about the proposal the meeting discussed, not the last words typed
                 html_path = out / f"brief-{meeting_id}-{stamp}.html"
-                atomic_write_text(html_path, to_html(brief))
+                atomic_write_text(html_path, to_html(build(proposal, crits, names)))
                 msg += f" and {html_path}"
         except JanError as exc:  # a full disk, a planted symlink: said in the thread, the app goes on
             self.call_from_thread(self.add_message, f"⚠ export failed: {exc}", "error")

@@ -20,17 +20,24 @@ HELP = [
     ("F2", "switch persona"),
     ("F4", "select the next evidence item ([E1], [E2] …)"),
     ("Tab, then 1-9", "in the evidence panel: jump to [E1] … [E9] (or click a citation in an answer)"),
-    ("F6 (or o in the evidence panel)", "open the selected evidence in full"),
+    ("F6, or o in the panel", "open the selected evidence in full"),
     ("F3", "projector theme (high contrast) on/off"),
     ("F7", "meetings: reopen a past meeting or start a new one"),
-    ("F8", "mark the last answer as a decision (or 'action: …')"),
-    ("F9", "panel: ask the last question to every other persona"),
-    ("F10", "export the meeting (markdown) and a boardroom brief (HTML)"),
+    ("F8", "mark the answer on the proposal under discussion as a decision (or 'action: …')"),
+    ("F9", "panel: ask the proposal under discussion to every other persona, side by side"),
+    ("F10", "export the meeting (markdown) and a boardroom brief (HTML) on the proposal"),
     ("F5", "copy the last answer as markdown"),
     ("ctrl+l", "clear the thread"),
     ("Esc", "cancel the answer in progress / close a dialog"),
     ("F1", "this help"),
     ("ctrl+q", "quit"),
+]
+FOCUS_RULES = [
+    "Tab goes input → evidence panel → thread (Shift+Tab back).",
+    "After a dialog closes or the persona changes, you type in the input again.",
+    "In the evidence panel, j/k/↑/↓, o/Enter and 1-9 act on the panel; any other letter goes to the input.",
+    "The proposal under discussion (status line) is set by a question that brings a proposal; a push-back, "
+    "a follow-up or a clarification refers to it. F8, F9 and F10 act on it.",
 ]
 
 
@@ -38,13 +45,27 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "close")]
 
     def compose(self) -> ComposeResult:
-        t = Text("Jan in the room — keys\n\n", style="bold")
+        from rich.table import Table
+
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold cyan", no_wrap=True)
+        keys.add_column()  # wrapped descriptions stay in their column
         for key, what in HELP:
-            t.append(f"{key:<26}", style="bold cyan")
-            t.append(f"{what}\n")
-        t.append("\n● evidence points rest on a cited source; ○ inference is the persona's own view.\n")
-        t.append("[E1 ✓] the quote was found in E1; [E2 ✗] it was not (never trust ✗).", style="dim")
-        yield Static(t, id="help-body", markup=False)
+            keys.add_row(key, what)
+        rules = Table.grid(padding=(0, 1))
+        rules.add_column(no_wrap=True)
+        rules.add_column()
+        for rule in FOCUS_RULES:
+            rules.add_row("•", rule)
+        legend = Text("● evidence points rest on a cited source; ○ inference is the persona's own view.\n")
+        legend.append("[E1 ✓] the quote was found in E1; [E2 ✗] it was not (never trust ✗).", style="dim")
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Jan in the room — keys"
+            body.border_subtitle = "Esc closes"
+            yield Static(keys, markup=False)
+            yield Static(Text("Focus", style="bold"), classes="help-head", markup=False)
+            yield Static(rules, markup=False)
+            yield Static(legend, classes="help-head", markup=False)
 
 
 class PersonaPicker(ModalScreen[str]):
@@ -81,12 +102,15 @@ class PersonaPicker(ModalScreen[str]):
 class EvidenceScreen(ModalScreen):
     BINDINGS = [Binding("escape,o,q", "dismiss", "close")]
 
-    def __init__(self, text: Text):
+    def __init__(self, text: Text, title: str = "Evidence"):
         super().__init__()
         self.text = text
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="evidence-full"):
+        with VerticalScroll(id="evidence-full") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "Esc closes"
             yield Static(self.text, markup=False)
 
 
@@ -122,8 +146,13 @@ class NoteScreen(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
 
+    def __init__(self, proposal: str = ""):
+        super().__init__()
+        self.proposal = proposal
+
     def compose(self) -> ComposeResult:
-        yield Static(Text("Decision on the last answer (start with 'action:' for an action). Enter saves, Esc cancels."),
+        on = f"Decision on “{self.proposal}”" if self.proposal else "Decision on the last answer"
+        yield Static(Text(f"{on} (start with 'action:' for an action). Enter saves, Esc cancels."),
                      id="note-label", markup=False)
         yield Input(placeholder="e.g. Keep the phone number; investigate why people call", id="note")
 

@@ -20,7 +20,9 @@ class QuestionInput(Input):
     BINDINGS = [Binding("up", "older", show=False), Binding("down", "newer", show=False)]
 
     def __init__(self, **kw):
-        super().__init__(**kw)
+        # focus coming back (after a dialog, or a letter typed in the evidence panel) must not select the
+        # text, or the next keystroke would replace it
+        super().__init__(select_on_focus=False, **kw)
         self.past: list[str] = []
         self._pos = 0
 
@@ -116,6 +118,17 @@ class EvidencePanel(VerticalScroll):
 
     def action_move(self, step: int) -> None:
         self.select(self.selected + step if self.selected >= 0 else 0)
+
+    PANEL_KEYS = frozenset({"j", "k", "o", *"123456789"})
+
+    def on_key(self, event) -> None:
+        """A letter that is not one of the panel's keys was meant for the question: it goes to the input."""
+        if event.is_printable and event.character and event.character not in self.PANEL_KEYS:
+            event.stop()
+            event.prevent_default()
+            box = self.app.query_one(QuestionInput)
+            box.focus()
+            box.insert_text_at_cursor(event.character)
 
     def action_open(self) -> None:
         if self.items:

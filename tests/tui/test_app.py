@@ -12,12 +12,12 @@ from jan.tui.screens import EvidenceScreen, HelpScreen, PersonaPicker
 from jan.tui.widgets import EvidencePanel
 
 
-async def _ready(app, pilot, tries: int = 300):
+async def _ready(app, pilot, tries: int = 1200):  # a shared, loaded machine: up to 60 s
     for _ in range(tries):
         await pilot.pause(0.05)
         if app.engine is not None and app.engine._myths is not None and "ready" in str(app.query_one("#status").render()):
             return
-    raise AssertionError("engine did not become ready")
+    raise AssertionError(f"engine did not become ready: {app.query_one('#status').render()}")
 
 
 async def _ask(app, pilot, question: str, tries: int = 400):

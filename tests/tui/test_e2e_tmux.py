@@ -46,12 +46,29 @@ def test_real_app_in_tmux(jan_env):
     _tmux("resize-window", "-t", session, "-x", "140", "-y", "40")
     try:
         _wait_for(session, "ready", seconds=400)  # first run indexes the built-in corpus
+        # the README walkthrough: ask, evidence, persona, push back, panel, decision, export, help
         _tmux("send-keys", "-t", session, "What would Jan think of removing the phone number?", "Enter")
         _wait_for(session, "citations verified")
         time.sleep(1.0)  # let the last frame settle before reading the whole screen
         screen = _screen(session)
         assert "opposes" in screen, screen
         assert "[E1]" in screen  # the evidence panel
+        assert "on: What would Jan think of removing the phone number?" in screen
+        _tmux("send-keys", "-t", session, "F6")
+        _wait_for(session, "Esc closes")
+        _tmux("send-keys", "-t", session, "Escape")
+        _tmux("send-keys", "-t", session, "Are you sure? The CFO disagrees.", "Enter")  # typed into the input
+        _wait_for(session, "see it above")
+        _tmux("send-keys", "-t", session, "F9")
+        _wait_for(session, "Panel side by side", seconds=300)
+        _tmux("send-keys", "-t", session, "Escape")
+        _tmux("send-keys", "-t", session, "F8")
+        _wait_for(session, "Decision on “What would Jan think")
+        _tmux("send-keys", "-t", session, "Keep the number", "Enter")
+        _wait_for(session, "decision on “What would Jan think")
+        _tmux("send-keys", "-t", session, "F10")
+        _wait_for(session, "exported")
+        assert "on: What would Jan think of removing the phone number?" in _screen(session)
         _tmux("send-keys", "-t", session, "F1")
         _wait_for(session, "Jan in the room — keys")
         _tmux("send-keys", "-t", session, "Escape")

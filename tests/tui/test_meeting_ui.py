@@ -46,7 +46,8 @@ async def test_meeting_decision_reopen_export(jan_env):
         await _wait(pilot, lambda: app2.meeting_id == meeting_id)
         texts = [m.raw for m in app2.query(".msg")]
         assert any("remove the phone number" in t for t in texts)
-        assert any("decision: Keep the number on the site" in t for t in texts)
+        assert any("decision on “Should we remove the phone number" in t and t.endswith("Keep the number on the site")
+                   for t in texts)
         assert len(app2.history) == len(MeetingStore(Path(jan_env["JAN_HOME"])).entries(meeting_id)), [t.question for t in app2.history]
         await pilot.press("f10")
         exports = Path(jan_env["JAN_HOME"]) / "exports"

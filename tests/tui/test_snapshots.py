@@ -43,3 +43,30 @@ async def _help(pilot):
 def test_screens(snap_compare, jan_env, size, scene):
     run_before = {"start": _ready, "answer": _answered, "help": _help}[scene]
     assert snap_compare(make_app(load_settings()), terminal_size=size, run_before=run_before)
+
+
+def _second_persona(jan_env) -> None:
+    """A second persona that differs from the tester: it wants the website tidy, not the phone."""
+    from pathlib import Path
+
+    folder = Path(jan_env["JAN_PERSONAS_DIR"])
+    text = (folder / "tester.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: tester", "id: second").replace("Test Customer", "Second Customer")
+    (folder / "second.yaml").write_text(text, encoding="utf-8")
+
+
+async def _panel(pilot):
+    await _answered(pilot)
+    app = pilot.app
+    await pilot.press("f9")
+    for _ in range(600):
+        await pilot.pause(0.05)
+        if not app.busy and app.screen.query(".panel-col"):
+            break
+    await pilot.pause(0.3)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 45)])
+def test_panel_side_by_side(snap_compare, jan_env, size):
+    _second_persona(jan_env)
+    assert snap_compare(make_app(load_settings()), terminal_size=size, run_before=_panel)
