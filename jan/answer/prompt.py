@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..core.textclean import normalize_for_match, sentences
+from ..core.textclean import sentences
 from ..core.types import Evidence, MythFlag
 from ..personas.persona import Persona
 from .backends.cites import mark
@@ -56,7 +56,6 @@ SMALL_BUDGET = 1200  # prompt budgets up to this are for small local models
 # keep the first token within ≈ 4 s (the system part is prefilled once per persona and then reused)
 QUESTION_BUDGET = 300
 ITEM_CHARS_SMALL, ITEM_CHARS = 360, 700
-MIN_CITE_WORDS = 3  # the citation gate's minimum quote length
 LANGUAGES = {"nl": "Dutch", "en": "English"}
 
 
@@ -98,13 +97,8 @@ def _whole_sentences(text: str, max_chars: int) -> list[str]:
 
 
 def _numbered(e: Evidence, max_chars: int) -> str:
-    """The item's sentences, each citeable one (long enough, found verbatim by the gate) with its number."""
-    hay = normalize_for_match(e.chunk.text)
-    parts = []
-    for i, s in enumerate(_whole_sentences(e.chunk.text, max_chars), 1):
-        ok = len(s.split()) >= MIN_CITE_WORDS and normalize_for_match(s) in hay
-        parts.append(mark(e.label, i, s) if ok else s)
-    return " ".join(parts)
+    """The item's sentences, each with its number (the grammar offers only those the gate can accept)."""
+    return " ".join(mark(e.label, i, s) for i, s in enumerate(_whole_sentences(e.chunk.text, max_chars), 1))
 
 
 def _reason_lines(stance, included: list[Evidence]) -> str:

@@ -17,8 +17,12 @@ def mark(label: str, number: int, sentence: str) -> str:
     return f"[{label}.{number}] {sentence}"
 
 
+MIN_WORDS = 3  # the citation gate's minimum quote length
+
+
 def citeable(messages: list[dict]) -> dict[str, dict[int, str]]:
-    """The numbered evidence sentences of a prompt: {'E1': {1: 'sentence', …}, …}."""
+    """The numbered evidence sentences of a prompt a citation may name: {'E1': {1: 'sentence', …}, …}
+    (sentences under the citation gate's minimum length are left out)."""
     text = "\n".join(m.get("content") or "" for m in messages)
     out: dict[str, dict[int, str]] = {}
     for _, label, body in BLOCK.findall(text):
@@ -26,8 +30,9 @@ def citeable(messages: list[dict]) -> dict[str, dict[int, str]]:
         for m, nxt in zip(marks, [*marks[1:], None], strict=True):
             if m.group(1) != label:
                 continue
-            end = nxt.start() if nxt else len(body)
-            out.setdefault(label, {})[int(m.group(2))] = body[m.end():end].strip()
+            sentence = body[m.end():nxt.start() if nxt else len(body)].strip()
+            if len(sentence.split()) >= MIN_WORDS:
+                out.setdefault(label, {})[int(m.group(2))] = sentence
     return out
 
 

