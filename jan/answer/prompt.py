@@ -126,11 +126,11 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     small = budget <= SMALL_BUDGET  # a small local model: compact profile, shorter items, no example
     lang = LANGUAGES.get(language, "the language of the question")
     system = system_prompt(persona, small, language)
-    room_total = budget - estimate_tokens(system)
-    if small:
-        room_total = min(room_total, QUESTION_BUDGET)
+    # a small local model has the system part cached (prefilled once per persona): only the per-question part
+    # counts, so the first token comes quickly; a hosted model's whole prompt counts
+    room_total = QUESTION_BUDGET if small else budget - estimate_tokens(system)
     hist_text = ""
-    for q, summary in (history or [])[-2:]:
+    for q, summary in (history or [])[-1 if small else -2:]:
         hist_text += f"Earlier question: {q}\nYour earlier answer: {summary}\n"
     myth_text = ""
     for m in (myths or [])[:2 if small else None]:
@@ -148,7 +148,7 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     order = sorted(evidence, key=lambda e: (e.label not in deciding, evidence.index(e)))
     chosen: dict[str, str] = {}
     for e in order:
-        room = room_total - used
+        room = max(room_total - used, 0 if chosen else 60)  # the first (deciding) item always gets in
         if room < 40:
             break
         cap = ITEM_CHARS_SMALL if small else ITEM_CHARS

@@ -32,6 +32,12 @@ TIERS = (16, 512)  # candidates checked against the grammar, best first, before 
 PENALTY_LAST_N = 64  # as llama.cpp's default: the repeat penalty looks at the last 64 generated tokens
 MAX_PREFIXES = 8  # persona prefixes kept (each ≈ 10-20 MB)
 STALE_S = 1.0  # a generation that took no step for this long was abandoned by its reader
+# for a GGUF without a chat template: Gemma's turn format (system text goes into the first user turn)
+GEMMA_TURNS = ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set sys = messages[0]['content'] %}"
+               "{% set turns = messages[1:] %}{% else %}{% set sys = '' %}{% set turns = messages %}{% endif %}"
+               "{% for m in turns %}<start_of_turn>{{ 'model' if m['role'] == 'assistant' else 'user' }}\n"
+               "{% if loop.first and sys %}{{ sys }}\n\n{% endif %}{{ m['content'] }}<end_of_turn>\n"
+               "{% endfor %}{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}")
 
 
 @dataclass
@@ -62,6 +68,8 @@ class Runner:
 
             llm = self.llm
             template = llm.metadata.get("tokenizer.chat_template")
+            if not template and llm.metadata.get("general.architecture", "").startswith("gemma"):
+                template = GEMMA_TURNS
             if not template:
                 raise JanError(f"{llm.model_path}: the GGUF carries no chat template")
 

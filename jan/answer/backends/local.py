@@ -16,6 +16,7 @@ from ...core.errors import JanError
 from .cites import BLOCK_OPEN as _BLOCK_OPEN
 from .cites import citeable, expanding
 from .gguf import ALIASES, DEFAULT, MODELS, available, install, model_dir, model_path, spec, verify  # noqa: F401
+from .llama_run import MAX_PREFIXES  # noqa: F401
 
 MODEL_NAME = f"local/{DEFAULT}"
 FILE_NAME = MODELS[DEFAULT].file
