@@ -291,7 +291,9 @@ def test_local_grammar_keeps_brackets_and_quotes_out_of_the_prose():
 
 
 def test_a_point_cut_by_the_length_cap_keeps_its_whole_sentences():
-    from jan.answer.backends.local import TEXT_CAP, trim_cut
+    from jan.answer.backends.local import trim_cut
+
+    TEXT_CAP = 180  # trim_cut works for any cap; these sentences are written for this one
 
     whole = "I have seen this asked in two boardrooms, both times because of too many complaints."
     tail = " This suggests that removing the phone number from the website would in the end lead,."

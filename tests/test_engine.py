@@ -341,7 +341,7 @@ def test_prompt_carries_persona_evidence_and_history(shipped):
     ev = shipped.retrieve(PHONE, persona, [])
     messages, included = prompt.build(persona, PHONE, ev, "en", [], [(PHONE, "I would leave.")], budget=2500)
     system, user = messages[0]["content"], messages[1]["content"]
-    assert persona.profile() in system and "Answer in English" in system
+    assert persona.profile() in system and "Answer in English" in user and "English" not in system
     assert included and [e.label for e in included] == [e.label for e in ev[: len(included)]]
     assert "Earlier question: " + PHONE in user and "Your earlier answer: I would leave." in user
     assert "Question from the team: " + PHONE + "\n" in user

@@ -88,3 +88,69 @@ def test_openai_compatible_server_on_loopback(engine, monkeypatch):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# ------------------------------------------------------------------ prefix reuse (issue 17)
+
+
+def _prompt(engine, persona_id: str, question: str, history=None):
+    from jan.answer import prompt
+    from jan.answer.backends import LOCAL_BUDGET
+
+    persona = engine.registry.get(persona_id)
+    judgment, evidence = engine.judge(question, persona, engine.retrieve(question, persona, []), "en")
+    return prompt.build(persona, question, evidence, "en", [], history, budget=LOCAL_BUDGET, stance=judgment)[0]
+
+
+def _prefill_cost(runner, messages) -> int:
+    """Tokens handed to the bindings' Llama.eval (what llama.cpp runs through the model) up to the answer's
+    first piece, less the one generated token."""
+    from jan.answer.backends import local
+
+    llm, seen = runner.llm, []
+    real = type(llm).eval
+    llm.eval = lambda tokens: (seen.append(len(tokens)), real(llm, tokens))[1]  # counts, then the real eval
+    try:
+        pieces = local.answer(messages)
+        assert next(pieces).startswith("VERDICT:")  # the verdict line comes first
+        pieces.close()
+    finally:
+        del llm.eval
+    return sum(seen) - 1
+
+
+def test_a_second_question_prefills_only_its_own_part(engine):
+    from jan.answer.backends import local
+
+    runner = local.runner()
+    runner.prefixes.clear()
+    runner.llm.n_tokens = 0  # nothing cached: the first question prefills everything
+    first = _prompt(engine, "jan", QUESTION)
+    cost1 = _prefill_cost(runner, first)
+    assert cost1 == runner.stats.prompt_tokens and runner.stats.reused_tokens == 0
+    second = _prompt(engine, "jan", "We want to replace the phone line with a chatbot.", [(QUESTION, "I'd leave.")])
+    cost2 = _prefill_cost(runner, second)
+    own_part = runner.stats.prompt_tokens - runner.stats.prefix_tokens
+    assert runner.stats.prefix_tokens > 200 and runner.stats.reused_tokens >= runner.stats.prefix_tokens
+    assert cost2 < cost1 - 200 and cost2 <= 1.2 * own_part
+
+
+def test_another_persona_gets_its_own_prefix_and_the_first_one_is_restored(engine):
+    from jan.answer.backends import local
+
+    runner = local.runner()
+    _prefill_cost(runner, _prompt(engine, "jan", QUESTION))
+    jan_prefix = runner.stats.prefix_tokens
+    saved = len(runner.prefixes)
+    cost = _prefill_cost(runner, _prompt(engine, "donor", QUESTION))
+    assert len(runner.prefixes) == saved + 1 or len(runner.prefixes) == local.MAX_PREFIXES  # a new prefix saved
+    assert runner.stats.reused_tokens < runner.stats.prefix_tokens and cost > runner.stats.prefix_tokens
+    back = _prefill_cost(runner, _prompt(engine, "jan", "We want to replace the phone line with a chatbot."))
+    assert runner.stats.restored and runner.stats.prefix_tokens == jan_prefix  # jan's prefix came back from RAM
+    assert back <= 1.2 * (runner.stats.prompt_tokens - jan_prefix)
+
+
+def test_the_old_model_string_still_answers(engine):
+    crit = engine.ask(QUESTION, "jan", model="local/qwen2.5-1.5b")
+    _check(crit)
+    assert crit.model == MODEL_NAME

@@ -150,6 +150,13 @@ class Engine:
         self.stance.scores(self.stance.embed("klant"), "klant", self.registry.get(persona_id or self.settings.persona))
         self.retrieve("klant", self.registry.get(persona_id or self.settings.persona), [])
 
+    def prepare_model(self, persona_id: str | None = None) -> None:
+        """Load the answering model and get it ready for this persona (the local model prefills the persona's
+        fixed prompt prefix): run in the background when the app starts and when the persona changes."""
+        backend = backend_for(self.model())
+        backend.prepare()
+        backend.warm(prompt.prefix_messages(self.registry.get(persona_id or self.settings.persona), backend.budget))
+
     def model(self) -> str:
         return resolve(self.settings.model)  # auto: the embedded local model when installed, else extractive
 

@@ -171,7 +171,7 @@ def check_model_string(value: str | None, where: str = "model") -> str:
     if not value or not _MODEL_RE.match(value):
         raise JanError(
             f"{where}: model: {value!r} is not a model string; use 'provider/model' "
-            "(e.g. openai/gpt-4o-mini, ollama/qwen2.5, local/qwen2.5-1.5b), 'auto' or 'none'"
+            "(e.g. openai/gpt-4o-mini, ollama/qwen2.5, local/qwen2.5-coder-1.5b), 'auto' or 'none'"
         )
     return value
 

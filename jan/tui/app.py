@@ -114,13 +114,20 @@ class JanApp(MeetingMixin, App):
             self.call_from_thread(self.add_message, f"Cannot start: {exc}", "error")
             self.call_from_thread(self.set_status, "not ready")
             return
-        from ..answer.backends import backend_for
-
-        try:  # litellm and the local model, loaded while the first question is being typed
-            backend_for(engine.model()).prepare()
+        try:  # litellm and the local model (with this persona's prompt prefix) while the first question is typed
+            engine.prepare_model(self.persona_id)
         except JanError as exc:  # e.g. a truncated model file: said now, and again when a question needs it
             self.call_from_thread(self.add_message, f"⚠ {exc}", "error")
         self.prepared = True
+
+    @work(thread=True, exclusive=False, group="warm")
+    def warm_persona(self, persona_id: str) -> None:
+        """The new persona's prompt prefix, prefilled while the next question is typed (a question waits
+        for it rather than prefilling it twice)."""
+        try:
+            self.engine.prepare_model(persona_id)
+        except JanError:
+            pass  # said again, with its hint, when a question needs the model
 
     def engine_ready(self) -> None:
         self.update_persona_bar()
@@ -295,6 +302,8 @@ class JanApp(MeetingMixin, App):
                 self.add_message(Text(f"— now speaking: {p.name} ({p.id}) — {p.summary}"), "system")
                 self.update_persona_bar()
                 self.save_state()
+                if self.prepared:
+                    self.warm_persona(pid)
 
         from .screens import PersonaPicker
 

@@ -27,6 +27,10 @@ class Backend(Protocol):
     def prepare(self) -> None:
         """Load what the first answer would otherwise wait for (litellm's import, the local model)."""
 
+    def warm(self, messages: list[dict]) -> None:
+        """Get ready for prompts that start like these messages (prompt.prefix_messages: a persona's fixed
+        part); the local model prefills that prefix and keeps its KV state."""
+
     def stream(self, messages: list[dict], *, timeout: float, on_token: Callable[[str], None] | None = None,
                api_base: str | None = None, cancel: Callable[[], bool] | None = None, **extra) -> str:
         """The answer's text, streamed to on_token; raises GenerationError."""
@@ -42,6 +46,9 @@ class Extractive:
         self.model = model
 
     def prepare(self) -> None:
+        return None
+
+    def warm(self, messages: list[dict]) -> None:
         return None
 
     def stream(self, messages, **kw) -> str:
@@ -62,6 +69,9 @@ class Litellm:
 
         _litellm()  # ≈1.5 s of GIL-bound import, done before the first question needs it
 
+    def warm(self, messages: list[dict]) -> None:
+        return None  # a hosted provider caches prompt prefixes itself, if at all
+
     def stream(self, messages, **kw) -> str:
         from .generate import stream
 
@@ -81,8 +91,16 @@ class Local(Litellm):
         super().prepare()
         from .local import available, load
 
-        if available():
-            load()
+        if available(self.model):
+            load(self.model)
+
+    def warm(self, messages: list[dict]) -> None:
+        """Prefill the persona's fixed prompt prefix and keep its KV state (≈ 5 s once per persona, in the
+        background), so each question prefills only its own part."""
+        from .local import available, warm
+
+        if available(self.model):
+            warm(messages, self.model)
 
     def mend(self, critique) -> None:
         from .local import mend_cuts
@@ -103,7 +121,12 @@ def backend_for(model: str) -> Backend:
     model = resolve(model)
     if model == EXTRACTIVE:
         return Extractive()
-    return Local(model) if model.startswith(LOCAL_PREFIX) else Litellm(model)
+    if model.startswith(LOCAL_PREFIX):
+        from .gguf import ALIASES
+
+        name = model.removeprefix(LOCAL_PREFIX)  # an old name (alias) resolves to the model's own name;
+        return Local(LOCAL_PREFIX + ALIASES.get(name, name))  # an unknown one fails, clearly, when it answers
+    return Litellm(model)
 
 
 __all__ = ["Backend", "EXTRACTIVE", "Extractive", "LOCAL_BUDGET", "Litellm", "Local", "backend_for", "resolve"]

