@@ -136,3 +136,28 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"local model tests: ran {len(ran)} (embedded provider and OpenAI-compatible server)")
     elif skipped:
         terminalreporter.write_line("local model tests: skipped (model not installed; run `make model`)")
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """The shipped corpus indexed once per session (embedding is the slow part), copied into each test."""
+    from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
+    from jan.services import open_store
+
+    home = tmp_path_factory.mktemp("index-home")
+    open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()
+    return home
+
+
+@pytest.fixture
+def shipped_env(jan_env, monkeypatch, built_index):
+    """jan_env with the shipped corpus and personas (index copied from `built_index`), Jan selected."""
+    import shutil
+
+    from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
+
+    shutil.copytree(built_index, jan_env["JAN_HOME"], dirs_exist_ok=True)
+    monkeypatch.setenv("JAN_CORPUS_DIR", str(BUILTIN_CORPUS))
+    monkeypatch.setenv("JAN_PERSONAS_DIR", str(BUILTIN_PERSONAS))
+    monkeypatch.setenv("JAN_PERSONA", "jan")
+    return jan_env

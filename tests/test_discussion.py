@@ -3,14 +3,13 @@ the shipped corpus and personas; the meeting store keeps it; `jan brief --meetin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from helpers import run_jan
 
 from jan.answer.engine import Engine
-from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.core.config import load_settings
 from jan.core.types import Turn
 from jan.meetings.discussion import BRINGS_NEW, REFERS_BACK, Discussion
 from jan.meetings.store import MeetingStore, export_markdown
@@ -19,22 +18,9 @@ PHONE = "Should we remove the phone number from the website because of too many 
 PUSH = "Are you sure? The CFO disagrees."
 
 
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    from jan.core.config import Settings
-    from jan.services import open_store
-
-    home = tmp_path_factory.mktemp("index-home")
-    open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()
-    return home
-
-
 @pytest.fixture
-def shipped(jan_env, monkeypatch, built_index):
-    shutil.copytree(built_index, jan_env["JAN_HOME"], dirs_exist_ok=True)
-    monkeypatch.setenv("JAN_CORPUS_DIR", str(BUILTIN_CORPUS))
-    monkeypatch.setenv("JAN_PERSONAS_DIR", str(BUILTIN_PERSONAS))
-    monkeypatch.setenv("JAN_PERSONA", "jan")
+def shipped(shipped_env):
+    """An engine over the shipped corpus and personas."""
     return Engine(load_settings())
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from jan.answer.engine import Engine
 from jan.cli import main
-from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.core.config import load_settings
 from jan.core.errors import JanError
 from jan.meetings.brief import build, to_html, to_markdown
 from jan.meetings.store import MeetingStore
@@ -24,26 +24,9 @@ from jan.meetings.store import MeetingStore
 PROPOSAL = "Remove the phone number from the website because of too many complaints"
 
 
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    """The shipped corpus indexed once per module (embedding is the slow part), copied into each test."""
-    from jan.core.config import Settings
-    from jan.services import open_store
-
-    home = tmp_path_factory.mktemp("index-home")
-    open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()
-    return home
-
-
 @pytest.fixture
-def shipped(jan_env, monkeypatch, built_index):
-    import shutil
-
-    shutil.copytree(built_index, jan_env["JAN_HOME"], dirs_exist_ok=True)
-    monkeypatch.setenv("JAN_CORPUS_DIR", str(BUILTIN_CORPUS))
-    monkeypatch.setenv("JAN_PERSONAS_DIR", str(BUILTIN_PERSONAS))
-    monkeypatch.setenv("JAN_PERSONA", "jan")
-    return jan_env
+def shipped(shipped_env):
+    return shipped_env
 
 
 @pytest.fixture

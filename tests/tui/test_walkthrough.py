@@ -5,12 +5,11 @@ meeting is whole."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, load_settings
+from jan.core.config import load_settings
 from jan.meetings.store import MeetingStore
 from jan.tui.app import make_app
 from jan.tui.panel import PanelScreen
@@ -21,23 +20,9 @@ PHONE = "Should we remove the phone number from the website because of too many 
 PUSH = "Are you sure? The CFO disagrees."
 
 
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    from jan.core.config import Settings
-    from jan.services import open_store
-
-    home = tmp_path_factory.mktemp("index-home")
-    open_store(Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS)).close()
-    return home
-
-
 @pytest.fixture
-def shipped(jan_env, monkeypatch, built_index):
-    shutil.copytree(built_index, jan_env["JAN_HOME"], dirs_exist_ok=True)
-    monkeypatch.setenv("JAN_CORPUS_DIR", str(BUILTIN_CORPUS))
-    monkeypatch.setenv("JAN_PERSONAS_DIR", str(BUILTIN_PERSONAS))
-    monkeypatch.setenv("JAN_PERSONA", "jan")
-    return jan_env
+def shipped(shipped_env):
+    return shipped_env
 
 
 async def _until(pilot, cond, what: str, steps: int = 2400):
