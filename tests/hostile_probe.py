@@ -245,16 +245,27 @@ class World:
                 resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
         start = time.monotonic()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        try:
-            p = subprocess.run([sys.executable, "-m", "jan", *argv], env=full, capture_output=True, text=True,
-                               timeout=timeout, preexec_fn=limits, errors="replace")
-            code, out, err = p.returncode, p.stdout, p.stderr
-        except subprocess.TimeoutExpired as exc:
-            code, out, err = -9, str(exc.stdout or ""), f"(killed after {timeout} s)"
-        seconds = time.monotonic() - start
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return Run(code, out, err, seconds, max(rss, before) / 1024)
+        with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+            p = subprocess.Popen([sys.executable, "-m", "jan", *argv], env=full, stdout=fo, stderr=fe, text=True,
+                                 preexec_fn=limits, errors="replace")
+            rss = 0.0
+            while True:  # this child's own peak memory (wait4), not the largest of every child so far
+                pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    code, rss = os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+                    err_extra = ""
+                    break
+                if time.monotonic() - start > timeout:
+                    p.kill()
+                    _, status, usage = os.wait4(p.pid, 0)
+                    code, rss, err_extra = -9, usage.ru_maxrss / 1024, f"(killed after {timeout} s)"
+                    break
+                time.sleep(0.05)
+            p.returncode = code
+            fo.seek(0)
+            fe.seek(0)
+            out, err = fo.read(), fe.read() + err_extra
+        return Run(code, out, err, time.monotonic() - start, rss)
 
     def meeting_with_answers(self, title: str = "Probe meeting", n: int = 2) -> int:
         r = self.jan("meetings", "new", title)
@@ -723,7 +734,7 @@ def _with_docs(w: World) -> list[Path]:
 
 
 def _sources_have(w: World, docs: list[Path]) -> bool:
-    r = w.jan("sources", "--json")
+    r = w.child("sources", "--json", timeout=300)
     try:
         have = {d["path"] for d in json.loads(r.out)}
     except ValueError:
@@ -847,7 +858,7 @@ def d_write_failure_reported(w: World) -> Outcome:
     big = w.root / "docs" / "big.md"
     big.parent.mkdir(exist_ok=True)
     big.write_text("\n\n".join(f"Paragraph {i} about the phone number on the website and the waiting times of "
-                               f"customers who call the service desk every day." for i in range(300)),
+                               f"customers who call the service desk every day." for i in range(60)),
                    encoding="utf-8")
     # no file in the data folder may grow by more than 4 KB: the new chunks and vectors do not fit
     limit = max(p.stat().st_size for p in w.home.rglob("*") if p.is_file()) + 4096
