@@ -158,14 +158,7 @@ class Store:
 
     def _documents_in_vectors(self) -> set[str]:
         """The documents this embedder's vectors belong to (their metadata), read in pages."""
-        docs: set[str] = set()
-        offset = 0
-        while True:
-            got = self.collection.get(limit=5000, offset=offset, include=["metadatas"])
-            if not got["ids"]:
-                return docs
-            docs.update((m or {}).get("doc", "") for m in got["metadatas"] if (m or {}).get("tag") != "builtin")
-            offset += len(got["ids"])
+        return {m.get("doc", "") for _, m in _paged_metadatas(self.collection) if m.get("tag") != "builtin"}
 
     def _note_lost_documents(self, known: set[str] | None = None) -> None:
         """The manifest is new or was emptied while vectors exist: the user's documents those vectors belong
@@ -293,14 +286,7 @@ class Store:
 
     def extra_owners(self) -> set[str]:
         """Chunk ids that have extra vectors."""
-        owners: set[str] = set()
-        offset = 0
-        while True:
-            got = self.extra.get(limit=5000, offset=offset, include=["metadatas"])
-            if not got["ids"]:
-                return owners
-            owners.update((m or {}).get("chunk", "") for m in got["metadatas"])
-            offset += len(got["ids"])
+        return {m.get("chunk", "") for _, m in _paged_metadatas(self.extra)}
 
     def write_extra_vectors(self, owners: list[Chunk], vectors: np.ndarray) -> None:
         counts: dict[str, int] = {}
@@ -531,3 +517,14 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _paged_metadatas(collection, page: int = 5000):
+    """(id, metadata) of every vector in a Chroma collection, read in pages (metadata {} when absent)."""
+    offset = 0
+    while True:
+        got = collection.get(limit=page, offset=offset, include=["metadatas"])
+        if not got["ids"]:
+            return
+        yield from zip(got["ids"], ((m or {}) for m in got["metadatas"]), strict=True)
+        offset += len(got["ids"])
