@@ -90,13 +90,11 @@ def _decode_rates(engine, model: str) -> dict:
     out["constrained_decode_tokens_per_s"] = round(rate(runner.generate(
         messages, grammar, head=head, max_tokens=DECODE_TOKENS, repeat_penalty=localmodel.REPEAT_PENALTY)), 1)
     text, bos = runner.format(messages)
-    with runner.lock:  # llama.cpp's own grammar sampler over the whole vocabulary, as the answers used before
-        runner._owner = None
-        stream = runner.llm.create_completion(text + head, grammar=LlamaGrammar.from_string(grammar, verbose=False),
-                                              max_tokens=DECODE_TOKENS, temperature=0.0, stream=True,
-                                              repeat_penalty=localmodel.REPEAT_PENALTY)
+    with runner.exclusive() as llm:  # llama.cpp's own grammar sampler over the whole vocabulary, as before
+        stream = llm.create_completion(text + head, grammar=LlamaGrammar.from_string(grammar, verbose=False),
+                                       max_tokens=DECODE_TOKENS, temperature=0.0, stream=True,
+                                       repeat_penalty=localmodel.REPEAT_PENALTY)
         out["full_vocab_grammar_decode_tokens_per_s"] = round(rate(stream), 1)
-        runner.llm.n_tokens = 0  # its cache bookkeeping differs from ours: start clean
     out["ratio_constrained_vs_raw"] = round(out["constrained_decode_tokens_per_s"]
                                             / max(1e-6, out["raw_decode_tokens_per_s"]), 2)
     out["ratio_full_vocab_grammar_vs_raw"] = round(out["full_vocab_grammar_decode_tokens_per_s"]

@@ -70,7 +70,9 @@ def test_eval_answers_with_a_model_that_invents_citations(jan_env, eval_file):
     fake = 'VERDICT: opposes\nSUMMARY: No.\n- [evidence] made up [E9: "customers never call about anything"]\n'
     engine = Engine(load_settings(), extra={"mock_response": fake})
     g = eval_answers(engine, eval_file, "openai/gpt-4o-mini")["groups"]["all"]
-    assert g["citation_validity"] == 0.0 and g["citations"] == 5
+    # one made-up citation per in-scope or off-topic answer; a push-back without new evidence points back
+    # to the earlier answer instead of repeating its points
+    assert g["citation_validity"] == 0.0 and g["citations"] == 3
     assert g["false_refusal"] == 1.0  # nothing survived the gate, so every in-scope answer became no-evidence
     assert g["abstention"] == 1.0
 
@@ -102,10 +104,16 @@ def test_cli_eval_answers_missing_file(jan_env, tmp_path, capsys):
     assert err.strip().endswith("nope.jsonl: file not found") and err.count("\n") == 1
 
 
-def test_first_person_metric_counts_an_answer_about_the_persona(jan_env, eval_file):
+def test_first_person_metric_counts_an_answer_about_the_persona(jan_env, tmp_path):
+    # a summary is shown only when a verified citation carries the verdict, so the answer quotes the card
+    quote = "Two boards wanted to remove the phone number from the website because of too many complaints."
     third = ('VERDICT: opposes\nSUMMARY: Test would think this is a bad idea for the customers.\n'
-             '- [inference] The customers would call more.\n')
-    g = eval_answers(Engine(load_settings(), extra={"mock_response": third}), eval_file, "openai/gpt-4o-mini")
+             f'- [evidence] Boards wanted it gone [E1: "{quote}"]\n')
+    path = tmp_path / "in_scope.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in LINES if r["in_scope"] and r["persona"] == "tester") + "\n",
+                    encoding="utf-8")
+    g = eval_answers(Engine(load_settings(), extra={"mock_response": third}), path, "openai/gpt-4o-mini")
+    assert g["groups"]["all"]["citation_validity"] == 1.0  # the summary was shown, not replaced
     assert g["groups"]["all"]["first_person"] == 0.0
 
 

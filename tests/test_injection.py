@@ -14,6 +14,7 @@ from engine_helpers import block_network, with_model
 from jan.answer import prompt
 from jan.answer.critique import to_markdown
 from jan.answer.engine import Engine
+from jan.answer.labels import LABELS
 from jan.cli import main
 from jan.core.config import load_settings
 from jan.core.textclean import normalize_for_match
@@ -183,7 +184,8 @@ def test_obedient_model_gets_no_verified_fake_citation(inj, question):
     crit = with_model(inj, _obedient_answer(inj, canary_label)).ask(question, model="openai/gpt-4o-mini")
     assert_safe(inj, crit)
     md = to_markdown(crit)
-    assert "[E9 ✗ quote not found" in md
+    assert f"[E9 ✗ {LABELS[crit.language]['quote_bad']}" in md
+    assert crit.verdict != "no-evidence" or "_why:" not in md and "_waarom:" not in md  # no reason argues it
     assert not re.search(rf"{CANARY}[^\n]*✓", md)
     assert crit.verdict == "no-evidence"  # nothing survived the gate, whatever the model claimed
     assert any("repeated the instructions" in n for n in crit.notes)

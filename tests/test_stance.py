@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from engine_helpers import block_network
 
-from jan.answer.critique import verdict_reason
+from jan.answer.critique import RELATION_NL, verdict_reason
 from jan.answer.engine import Engine
 from jan.answer.stance import decide, negated
 from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
@@ -59,7 +59,8 @@ def test_opposes_without_a_cut_verb_names_the_trait_and_verified_evidence(engine
     lead = crit.reasons[0]
     assert lead.direction == "against" and lead.relation in ("breaks", "hits") and lead.trait
     assert lead.evidence and set(lead.evidence) & _verified(crit), (lead, crit.points)
-    assert "✓" in verdict_reason(crit) and verdict_reason(crit).startswith(lead.relation)
+    word = RELATION_NL[lead.relation] if lang == "nl" else lead.relation  # the line is in the asker's language
+    assert "✓" in verdict_reason(crit) and verdict_reason(crit).startswith(word)
 
 
 def test_mixed_has_a_cited_reason_on_each_side(engine):

@@ -254,8 +254,11 @@ def verdict_reason(c: Critique) -> str:
     """The deciding reasons in one line: 'breaks: I want to reach a real person … [E1 ✓] [E3]'. A ✓ only
     where an answer point cites that item and the citation gate verified it; '' when there is no reason."""
     ok = {x.evidence_id for p in c.points for x in p.citations if x.verified}
+    # only reasons that argue the verdict shown: when a model's verdict differs from the stance model's (or
+    # the gate set it to no-evidence), the stance model's reasons are in the notes, not under the verdict
+    fits = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
     parts = []
-    for r in c.reasons[:2]:
+    for r in [r for r in c.reasons if r.direction in fits][:2]:
         if c.language == "nl":
             head = f"{RELATION_NL.get(r.relation, 'onderzoek ' + ('voor' if r.direction == 'for' else 'tegen'))}: " \
                    f"{_short(display(r.practice))}"
@@ -285,8 +288,8 @@ def to_markdown(c: Critique) -> str:
     verified, total = c.citation_counts()
     by_label = {e.label: e for e in c.evidence}
     lines = [f"**{display(c.persona)}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language)}**"]
-    if c.reasons:
-        lines.append(f"_{lab['why']}: {verdict_reason(c)}_")
+    if why := verdict_reason(c):
+        lines.append(f"_{lab['why']}: {why}_")
     lines += ["", display(c.summary), ""]
     for p in c.points:
         tag = lab["evidence"] if p.kind == "evidence" else lab["inference"]

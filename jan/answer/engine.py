@@ -292,8 +292,11 @@ class Engine:
             # sentence whatever the proposal (and in Dutch often not Dutch), so the summary says what the
             # proposal comes down to, the trait and the source, from the stance model's reasons
             crit.summary = ""
-        if not crit.summary:  # none given, or it was dropped: the reasons in one sentence
-            crit.summary = extractive.summary(question, judgment, language, evidence)
+        if not crit.summary and claimed != "no-evidence" and crit.verdict == "no-evidence" and relevant:
+            crit.summary = extractive.unverified(question, language)  # not a verdict the reasons would argue
+        elif not crit.summary:  # none given, or it was dropped: the reasons in one sentence
+            crit.summary = extractive.summary(question, judgment if crit.verdict == judgment.verdict
+                                              else _bare(crit.verdict), language, evidence)
         return crit
 
     def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:
@@ -324,3 +327,10 @@ POINT_BACK = {
     "en": "My answer to “{question}” stands ({verdict}); see it above.",
     "nl": "Mijn antwoord op “{question}” blijft staan ({verdict}); zie hierboven.",
 }
+
+
+def _bare(verdict: str):
+    """A judgment with a verdict and no reasons (the model's own verdict, which the stance model did not reach)."""
+    from .stance import Judgment
+
+    return Judgment(verdict)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 NL = set(["de", "het", "een", "en", "van", "ik", "je", "jij", "wij", "we", "zij", "niet", "wat", "wie", "waarom", "hoe", "moeten", "moet", "willen", "wil", "kunnen", "kan", "zou", "is", "zijn", "er", "dat", "die", "dit", "deze", "voor", "met", "op", "aan", "als", "ook", "maar", "dan", "nog", "wel", "geen", "onze", "ons", "hun", "klant", "klanten", "vind", "vindt", "denk", "denkt", "weghalen", "halen", "alleen", "meer", "minder", "bij", "naar", "over"])
-EN = set(["the", "a", "an", "and", "of", "i", "you", "we", "they", "not", "what", "who", "why", "how", "should", "must", "want", "can", "could", "would", "is", "are", "there", "that", "this", "these", "for", "with", "on", "to", "as", "also", "but", "then", "still", "our", "us", "their", "customer", "customers", "think", "remove", "only", "more", "fewer", "less", "about", "from", "does", "do"])
+EN = set(["the", "a", "an", "and", "of", "i", "you", "we", "they", "not", "what", "who", "why", "how", "should", "must", "want", "can", "could", "would", "is", "are", "there", "that", "this", "these", "for", "with", "on", "to", "as", "also", "but", "then", "still", "our", "us", "their", "customer", "customers", "think", "remove", "only", "more", "fewer", "less", "about", "from", "does", "do", "your", "my", "me", "it", "be", "will", "please", "have", "has", "if", "or", "at", "by", "was", "were", "all"])
 
 
 def detect(text: str, default: str = "en") -> str:

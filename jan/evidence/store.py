@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import re
 import sqlite3
 import time
 from contextlib import closing
 from dataclasses import asdict, fields
-from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +20,7 @@ from ..core.errors import JanError
 from ..core.sqlite import check_not_newer, migrate
 from ..core.types import Chunk
 from .embed import Embedder, get_embedder
+from .vectordb import ExtraVectors, chroma_client, is_write_failure, move_aside, paged_metadatas, sha256_file  # noqa: F401
 
 # PRAGMA user_version counts these (core.sqlite.migrate); a manifest from before user_version (version 0)
 # already has the tables and meta 'schema' = 1, so migration 1 only adds what is missing.
@@ -43,37 +41,6 @@ OVERFETCH_MIN_SHARE = 0.25  # a tag filter keeping at least this share of chunks
 _CHUNK_COLS = [f.name for f in fields(Chunk)]
 
 
-_WRITE_FAILURE = re.compile(r"disk is full|disk i/o error|no space|file too large|file size|quota|read-?only", re.I)
-
-
-def is_write_failure(exc: BaseException) -> bool:
-    """A full disk, a file-size limit (`ulimit -f`), a read-only folder: not damage, a failed write."""
-    import errno
-
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS):
-        return True
-    return bool(_WRITE_FAILURE.search(str(exc)))
-
-
-def _stamp() -> str:
-    return time.strftime("%Y%m%d-%H%M%S")
-
-
-def move_aside(path: Path) -> Path:
-    """Rename a damaged file or folder (and a database's -wal/-shm files) to PATH.damaged-STAMP; returns it."""
-    target = path.with_name(f"{path.name}.damaged-{_stamp()}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.damaged-{_stamp()}-{n}")
-    os.replace(path, target)
-    for extra in ("-wal", "-shm", "-journal"):
-        side = Path(str(path) + extra)
-        if side.exists():
-            os.replace(side, Path(str(target) + extra))
-    return target
-
-
 def _vectors(method):
     """Chroma failures as clear errors: a damaged local store says how to rebuild it, a failed write says so."""
 
@@ -89,27 +56,7 @@ def _vectors(method):
     return guarded
 
 
-def chroma_client(settings):
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    opts = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        u = urlparse(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
-                                       ssl=u.scheme == "https", settings=opts)
-        except Exception as exc:
-            raise JanError(f"JAN_CHROMA_URL {settings.chroma_url}: cannot reach the Chroma server ({exc})") from None
-    path = settings.home / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=opts)
-
-
-class Store:
+class Store(ExtraVectors):
     """`repair=True` (`jan ingest --rebuild`): a damaged manifest is moved aside (said in `repairs`) and a
     new one started, and no vector work is done on open; rebuild() then rebuilds the vectors."""
 
@@ -158,7 +105,7 @@ class Store:
 
     def _documents_in_vectors(self) -> set[str]:
         """The documents this embedder's vectors belong to (their metadata), read in pages."""
-        return {m.get("doc", "") for _, m in _paged_metadatas(self.collection) if m.get("tag") != "builtin"}
+        return {m.get("doc", "") for _, m in paged_metadatas(self.collection) if m.get("tag") != "builtin"}
 
     def _note_lost_documents(self, known: set[str] | None = None) -> None:
         """The manifest is new or was emptied while vectors exist: the user's documents those vectors belong
@@ -271,41 +218,6 @@ class Store:
                                f"{meta.get('embedder')}; run `jan ingest --rebuild`")
             self._collection = col
         return self._collection
-
-    @property
-    def extra(self):
-        """The collection of extra vectors (index-time enrichment, jan.evidence.enrich): several per chunk,
-        ids '<chunk id>~<n>', metadata 'chunk' = the chunk's id. Vectors whose chunk is gone are ignored
-        by `dense` and dropped by `prune_extra`."""
-        if self._extra is None:
-            client = chroma_client(self.settings)
-            self._extra = client.get_or_create_collection(
-                f"{self.name}-x"[:63], embedding_function=None,
-                metadata={"hnsw:space": "cosine", "embedder": self.embedder.name, "dimension": self.embedder.dimension})
-        return self._extra
-
-    def extra_owners(self) -> set[str]:
-        """Chunk ids that have extra vectors."""
-        return {m.get("chunk", "") for _, m in _paged_metadatas(self.extra)}
-
-    def write_extra_vectors(self, owners: list[Chunk], vectors: np.ndarray) -> None:
-        counts: dict[str, int] = {}
-        ids = []
-        for c in owners:
-            counts[c.id] = counts.get(c.id, -1) + 1
-            ids.append(f"{c.id}~{counts[c.id]}")
-        for i in range(0, len(ids), 1000):
-            self.extra.upsert(ids=ids[i:i + 1000], embeddings=vectors[i:i + 1000].tolist(),
-                              metadatas=[{"chunk": c.id, "tag": c.tag} for c in owners[i:i + 1000]])
-
-    def prune_extra(self) -> int:
-        """Drop extra vectors whose chunk is no longer in the manifest."""
-        known = {r[0] for r in self.db.execute("SELECT id FROM chunks")}
-        got = self.extra.get(include=["metadatas"])
-        stale = [i for i, m in zip(got["ids"], got["metadatas"], strict=True) if (m or {}).get("chunk") not in known]
-        for i in range(0, len(stale), 5000):
-            self.extra.delete(ids=stale[i:i + 5000])
-        return len(stale)
 
     @_vectors
     def _collect_garbage(self) -> None:
@@ -480,51 +392,6 @@ class Store:
         found = self.get_chunks(ids)
         return [(found[i], 1.0 - d) for i, d in zip(ids, dists, strict=True) if i in found]
 
-    def dense_extra(self, query_vec: np.ndarray, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by their extra (enrichment) vectors: the best cosine per chunk, best first. Without
-        enrichment there is no extra collection, and none is created here."""
-        if self._extra is None:
-            try:
-                self._extra = chroma_client(self.settings).get_collection(f"{self.name}-x"[:63], embedding_function=None)
-            except Exception:  # not there (yet): nothing was enriched with this embedder
-                return []
-        col = self._extra
-        total = col.count()
-        if total == 0:
-            return []
-        q = [np.asarray(query_vec, dtype=np.float32).tolist()]
-        res = col.query(query_embeddings=q, n_results=min(total, max(1, n) * 4), include=["distances", "metadatas"])
-        best: dict[str, float] = {}
-        for d, m in zip(res["distances"][0], res["metadatas"][0], strict=True):
-            cid = (m or {}).get("chunk", "")
-            if tags and (m or {}).get("tag") not in tags:
-                continue
-            best[cid] = max(best.get(cid, -1.0), 1.0 - d)
-        found = self.get_chunks(list(best))
-        ranked = sorted((c for c in best if c in found), key=lambda c: -best[c])[:n]
-        return [(found[c], best[c]) for c in ranked]
-
     def close(self) -> None:
         with closing(self.db):
             pass
-
-
-def sha256_file(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _paged_metadatas(collection, page: int = 5000):
-    """(id, metadata) of every vector in a Chroma collection, read in pages (metadata {} when absent)."""
-    offset = 0
-    while True:
-        got = collection.get(limit=page, offset=offset, include=["metadatas"])
-        if not got["ids"]:
-            return
-        yield from zip(got["ids"], ((m or {}) for m in got["metadatas"]), strict=True)
-        offset += len(got["ids"])

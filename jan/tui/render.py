@@ -22,7 +22,7 @@ def critique_text(c: Critique, persona_name: str) -> Text:
     t.append(f"{persona_name} ", style="bold")
     t.append(f"[{verdict_word(c.verdict, c.language)}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
     t.append("\n")
-    if c.reasons:  # why: the trait the proposal serves or breaks, and the evidence that says so
+    if verdict_reason(c):  # why: the trait the proposal serves or breaks, and the evidence that says so
         t.append(f"{lab['why']} — ", style=VERDICT_STYLE.get(c.verdict, "bold"))
         t.append(verdict_reason(c) + "\n", style="italic")
     t.append(strip_controls(c.summary) + "\n")

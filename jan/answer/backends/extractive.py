@@ -38,6 +38,8 @@ TEXT = {
         "back": ["Have you asked customers like me what “{p}” would mean for them?",
                  "What problem should “{p}” solve, and how will you know it did?"],
         "back_none": "Can you show me research about “{p}”? Then I can tell you more.",
+        "unverified": "I can't give a verdict on “{p}”: what I wanted to say could not be checked against the "
+                      "evidence (see the notes).",
         "still": "I still think the same: nothing new was brought in. ",
         "elsewhere": "none of my own sources speaks to this; the closest evidence is from elsewhere: {sources}",
     },
@@ -58,6 +60,8 @@ TEXT = {
         "own": "Daarbij: {line}.",
         "myth": "En dit rust op een mythe, “{myth}”; het onderzoek zegt iets anders: {instead}",
         "myth_unnamed": "En dit rust op een mythe; het onderzoek zegt iets anders: {instead}",
+        "unverified": "Ik kan geen oordeel geven over “{p}”: wat ik wilde zeggen kon niet aan het bewijs worden "
+                      "getoetst (zie de opmerkingen).",
         "back": ["Hebben jullie klanten zoals ik gevraagd wat “{p}” voor hen betekent?",
                  "Welk probleem moet “{p}” oplossen, en hoe weten jullie of dat gelukt is?"],
         "back_none": "Hebben jullie onderzoek over “{p}”? Dan kan ik meer zeggen.",
@@ -131,6 +135,11 @@ def summary(question: str, judgment: Judgment, language: str, evidence: list[Evi
     if judgment.verdict == "mixed" and len(reasons) > 1:
         line += t["but"].format(line=reason_line(reasons[1], language, evidence))
     return t[judgment.verdict].format(p=p, line=line)
+
+
+def unverified(question: str, language: str) -> str:
+    """The summary when a model's answer lost every point at the citation gate: no verdict, and why."""
+    return TEXT.get(language, TEXT["en"])["unverified"].format(p=proposal_text(question))
 
 
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,

@@ -24,6 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ...core.errors import JanError
@@ -166,6 +167,18 @@ class Runner:
             self.lock.release()
             time.sleep(0.05)
             self.lock.acquire()
+
+    @contextmanager
+    def exclusive(self):
+        """The bare llama.cpp object for a caller's own completion (the bench's comparisons): waits for a running
+        answer, and afterwards forgets the KV bookkeeping, since a foreign completion leaves it unknown."""
+        with self.lock:
+            self._wait_idle()
+            self._owner = None
+            try:
+                yield self.llm
+            finally:
+                self.llm.n_tokens = 0
 
     def warm(self, messages: list[dict]) -> Stats:
         """Prefill and save the prefix of this prompt (its system message), waiting for a running answer."""
