@@ -63,7 +63,7 @@ def test_openai_compatible_server_on_loopback(engine, monkeypatch):
     port = _free_port()
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model_path()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",  # the hosted prompt (no budget) is ≈ 2,400 tokens
                              "--model_alias", "jan-local"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
