@@ -23,7 +23,9 @@ GAP = 0.02
 _FRAME = re.compile(
     r"^\s*(?:(?:what|how)\s+(?:would|does|do|will|might)\s+\w+\s+(?:think|feel|say)\s+(?:of|about|to)"
     r"|(?:wat|hoe)\s+(?:zou|zal|vindt|vind|denkt|denk)\s+(?:\w+\s+){0,2}?(?:ervan|daarvan|van|over)"
-    r"(?:\s+(?:vinden|denken))?(?:\s+(?:als|dat))?(?:\s+(?:we|wij|jullie))?)\s+", re.I)
+    r"(?:\s+(?:vinden|denken))?(?:\s+(?:als|dat))?(?:\s+(?:we|wij|jullie))?"
+    r"|(?:should|shall|can|could|may|must)\s+(?:we|i)|what\s+if\s+we"
+    r"|(?:moeten|zullen|kunnen|mogen)\s+(?:we|wij)|wat\s+als\s+(?:we|wij))\s+", re.I)
 
 
 def proposal(question: str) -> str:

@@ -107,7 +107,9 @@ async def test_provider_error_is_a_notice_and_app_keeps_running(jan_env):
         errors = [m.raw for m in app.query(".msg.error")]
         assert errors and "rate limited" in errors[0] and "retry" in errors[0]
         # the app still answers once the provider is back
-        engine.extra = {"mock_response": "VERDICT: opposes\nSUMMARY: I want to call you.\n- [inference] I would leave."}
+        quote = "Two boards wanted to remove the phone number from the website because of too many complaints."
+        engine.extra = {"mock_response": "VERDICT: opposes\nSUMMARY: I want to call you.\n"
+                                         f'- [evidence] Boards wanted it gone [E1: "{quote}"]'}
         await _ask(app, pilot, "And now?")
         assert any("I want to call you." in m.raw for m in app.query(".msg.answer"))
 

@@ -101,7 +101,19 @@ async def test_help_and_footer_fit_80x24(jan_env):
         assert body.border_subtitle == "Esc closes"
 
 
-async def test_a_fresh_data_dir_shows_indexing_progress_and_the_first_question_waits(jan_env):
+async def test_a_fresh_data_dir_shows_indexing_progress_and_the_first_question_waits(jan_env, monkeypatch):
+    import threading
+
+    from jan import services
+
+    # the mini corpus indexes in a blink: the index is held back until the question has been asked
+    asked, real_open = threading.Event(), services.open_store
+
+    def slow_open(*args, **kwargs):
+        asked.wait(60)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(services, "open_store", slow_open)
     app = make_app(load_settings())
     seen: list[str] = []
     async with app.run_test(size=(120, 36)) as pilot:
@@ -117,6 +129,7 @@ async def test_a_fresh_data_dir_shows_indexing_progress_and_the_first_question_w
         await pilot.press("enter")  # before the index is there
         answer = list(app.query(".msg.answer"))[-1]
         assert not app.ready.is_set() and "waiting for the evidence index" in answer.raw
+        asked.set()
         await _until(pilot, lambda: not app.busy and app.history, "answer after the index")
         assert any(s.startswith("indexing the built-in corpus: ") and s.endswith("2/2 cards…") for s in seen), seen
         assert app.history[-1].critique.verdict == "opposes"
