@@ -12,7 +12,7 @@ from engine_helpers import block_network
 
 from jan.answer.critique import RELATION_NL, verdict_reason
 from jan.answer.engine import Engine
-from jan.answer.stance import decide, negated
+from jan.answer.stance import clauses, decide, negated
 from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
 from jan.core.errors import LintError
 from jan.evidence.cards import load_cards
@@ -69,6 +69,28 @@ def test_mixed_has_a_cited_reason_on_each_side(engine):
     assert crit.verdict == "mixed"
     assert {r.direction for r in crit.reasons} == {"for", "against"}
     assert all(r.evidence for r in crit.reasons)
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("Give every household one fixed contact person, but only reachable through the call-centre queue", 2),
+    ("Wat vind je ervan als we een sms sturen, maar de keukentafelgesprekken vervangen door een nieuwsbrief?", 2),
+    ("Remove the phone number from the website", 0),  # one action: judged whole
+    ("Simpler invoices; pay", 0),  # a part of fewer than three words is not an action
+])
+def test_clauses_split_a_proposal_that_joins_two_actions(text, parts):
+    assert len(clauses(text)) == parts
+
+
+@pytest.mark.parametrize("persona, question", [
+    ("resident", "Give every household one fixed contact person, but only reachable through the central "
+                 "call-centre queue"),
+    ("jan", "Zet het telefoonnummer bovenaan elke pagina, maar sluit de winkels om geld te besparen"),
+])
+def test_two_actions_judged_apart_make_it_mixed_with_a_reason_from_each(engine, persona, question):
+    crit = engine.ask(question, persona, model="none")
+    assert crit.verdict == "mixed", crit.reasons
+    assert [r.direction for r in crit.reasons[:2]] in (["for", "against"], ["against", "for"])
+    assert all(r.evidence for r in crit.reasons[:2])
 
 
 def test_no_evidence_for_a_question_the_research_does_not_cover(engine):

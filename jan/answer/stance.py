@@ -48,6 +48,11 @@ NEGATION = re.compile(
     r"\b(?:stop(?:s|ping)?|quit|cease|no longer|never again|no more|niet meer|niet langer|nooit meer|"
     r"stoppen met|stop met|ophouden met|geen\s+(?:\w+\s+){0,3}?meer)\b", re.I)
 NEGATION_WINDOW = 6  # the operator must stand among the first words of the proposal (its main verb)
+# Where a proposal joins two actions ("simpler invoices, and pay for it by moving support to chat"; "een sms,
+# maar de gesprekken vervallen"): data for splitting it, not a verdict. Each part is judged on its own; parts
+# the evidence judges in opposite directions make it mixed, with a cited reason from each part.
+CLAUSE = re.compile(r"\s*(?:[;:]|,\s*(?:but|and|maar|en|terwijl|while|whereas)\b|\s(?:but|maar)\b)\s*", re.I)
+CLAUSE_MIN_WORDS = 3
 POSITIVE = ("goals", "channels.uses", "decision_style", "background")  # what the persona wants
 RELATION = {("against", True): "breaks", ("against", False): "hits",
             ("for", True): "serves", ("for", False): "eases"}
@@ -113,6 +118,13 @@ def negated(text: str) -> tuple[bool, str]:
         return False, text
     rest = (text[: m.start()] + " " + text[m.end():]).strip()
     return True, re.sub(r"\s+", " ", rest)
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a proposal that joins two actions (none when it does one thing)."""
+    parts = [x.strip() for x in CLAUSE.split(proposal(text))]
+    parts = [x for x in parts if len(x.split()) >= CLAUSE_MIN_WORDS]
+    return parts if len(parts) >= 2 else []
 
 
 def turn(direction: str) -> str:
@@ -206,6 +218,25 @@ class StanceModel:
 
     # ------------------------------------------------------------------ judging
     def judge(self, text: str, persona, evidence: list[Evidence], language: str = "en") -> Judgment:
+        """The proposal as a whole, and each of its parts when it joins two actions: parts judged in opposite
+        directions make it mixed (a reason from each); when the whole matches nothing close enough, a part
+        that does decides."""
+        whole = self._judge(text, persona, evidence, language)
+        parts = clauses(text)
+        if not parts:
+            return whole
+        subs = [j for j in (self._judge(p, persona, evidence, language) for p in parts)
+                if j.verdict in ("supports", "opposes") and j.reasons]
+        side = {j.verdict: j for j in reversed(subs)}  # the first part per direction
+        if len(side) == 2:
+            lead = side["supports"] if whole.verdict == "supports" else side["opposes"]
+            other = side["opposes"] if lead is side["supports"] else side["supports"]
+            return Judgment("mixed", [lead.reasons[0], other.reasons[0]], best=max(whole.best, lead.best))
+        if whole.verdict == "no-evidence" and subs:
+            return subs[0]
+        return whole
+
+    def _judge(self, text: str, persona, evidence: list[Evidence], language: str) -> Judgment:
         q = self.embed(text)
         practices, weighted, raw = self.scores(q, text, persona)
         if not practices:
