@@ -155,7 +155,8 @@ class JanApp(MeetingMixin, App):
         msg = ThreadMessage(text, kind)
         thread = self.query_one("#thread", VerticalScroll)
         thread.mount(msg)
-        thread.scroll_end(animate=False)
+        # after the next refresh: a message added while a dialog closes is laid out only then
+        thread.call_after_refresh(thread.scroll_end, animate=False)
         return msg
 
     def set_status(self, text: str | None = None) -> None:

@@ -33,6 +33,16 @@ def _wait_for(session: str, text: str, seconds: float = 120) -> str:
     raise AssertionError(f"{text!r} not on screen:\n{screen}")
 
 
+def _escape(session: str, shown: str) -> None:
+    """Press Escape and wait until `shown` is gone: keys sent straight after a lone ESC would reach the
+    terminal as one escape sequence (Alt+key), as they would for a person typing that fast."""
+    _tmux("send-keys", "-t", session, "Escape")
+    deadline = time.time() + 30
+    while time.time() < deadline and shown in _screen(session):
+        time.sleep(0.2)
+    assert shown not in _screen(session), _screen(session)
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed on this machine")
 def test_real_app_in_tmux(jan_env):
     from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
@@ -41,8 +51,13 @@ def test_real_app_in_tmux(jan_env):
     real = {**jan_env, "JAN_CORPUS_DIR": str(BUILTIN_CORPUS), "JAN_PERSONAS_DIR": str(BUILTIN_PERSONAS),
             "JAN_PERSONA": "jan"}
     env = " ".join(f"{k}={v}" for k, v in real.items())
-    cmd = f"env {env} TERM=xterm-256color {sys.executable} -m jan"
+    # the app is a user's, not a test's: variables the test run sets (COLUMNS=80 LINES=24, which Textual
+    # takes over the real pane size, and PYTEST_*) stay out of it
+    unset = "-u COLUMNS -u LINES -u PYTEST_VERSION -u PYTEST_CURRENT_TEST"
+    cmd = f"env {unset} {env} TERM=xterm-256color {sys.executable} -m jan"
     _tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", cmd)
+    # with no client attached tmux sizes the window by its own rules (80x24 on some versions): fix it
+    _tmux("set-option", "-t", session, "window-size", "manual")
     _tmux("resize-window", "-t", session, "-x", "140", "-y", "40")
     try:
         _wait_for(session, "ready", seconds=400)  # first run indexes the built-in corpus
@@ -56,12 +71,12 @@ def test_real_app_in_tmux(jan_env):
         assert "on: What would Jan think of removing the phone number?" in screen
         _tmux("send-keys", "-t", session, "F6")
         _wait_for(session, "Esc closes")
-        _tmux("send-keys", "-t", session, "Escape")
+        _escape(session, "Esc closes")
         _tmux("send-keys", "-t", session, "Are you sure? The CFO disagrees.", "Enter")  # typed into the input
         _wait_for(session, "see it above")
         _tmux("send-keys", "-t", session, "F9")
         _wait_for(session, "Panel side by side", seconds=300)
-        _tmux("send-keys", "-t", session, "Escape")
+        _escape(session, "Panel side by side")
         _tmux("send-keys", "-t", session, "F8")
         _wait_for(session, "Decision on “What would Jan think")
         _tmux("send-keys", "-t", session, "Keep the number", "Enter")
@@ -71,7 +86,7 @@ def test_real_app_in_tmux(jan_env):
         assert "on: What would Jan think of removing the phone number?" in _screen(session)
         _tmux("send-keys", "-t", session, "F1")
         _wait_for(session, "Jan in the room — keys")
-        _tmux("send-keys", "-t", session, "Escape")
+        _escape(session, "Jan in the room — keys")
         _tmux("send-keys", "-t", session, "C-q")
         deadline = time.time() + 20
         while time.time() < deadline and session in _tmux("ls"):
