@@ -32,7 +32,10 @@ def _ask(engine, model: str, question: str, history: list) -> tuple[dict, object
         marks.setdefault("evidence", time.perf_counter())
 
     def on_token(tok: str) -> None:
-        marks.setdefault("first_token", time.perf_counter())
+        now = time.perf_counter()
+        marks.setdefault("first_token", now)  # the verdict and summary the stance model decided
+        if pieces:
+            marks.setdefault("first_model_token", now)  # the first piece the model itself decoded
         pieces.append(tok)
 
     t0 = time.perf_counter()
@@ -44,6 +47,8 @@ def _ask(engine, model: str, question: str, history: list) -> tuple[dict, object
     return {
         "time_to_evidence_s": round(marks["evidence"] - t0, 2),
         "time_to_first_token_s": round(marks["first_token"] - t0, 2),
+        "time_to_first_model_token_s": round(marks.get("first_model_token", end) - t0, 2),
+        "decoded_tokens": stats.decoded_tokens,
         "answer_s": round(end - t0, 2),
         "prompt_tokens": stats.prompt_tokens,
         "prefix_tokens": stats.prefix_tokens,

@@ -116,7 +116,9 @@ def _prefill_cost(runner, messages) -> int:
     llm.eval = lambda tokens: (seen.append(len(tokens)), real(llm, tokens))[1]  # counts, then the real eval
     try:
         pieces = local.answer(messages)
-        assert next(pieces).startswith("VERDICT:")  # the verdict line comes first
+        assert next(pieces).startswith("VERDICT:")  # the verdict line comes first, before the prefill
+        assert not seen  # nothing has run through the model yet
+        next(pieces)  # the first generated piece: the prompt has been prefilled
         pieces.close()
     finally:
         del llm.eval

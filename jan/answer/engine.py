@@ -252,12 +252,17 @@ class Engine:
         model = backend.model
         relevant = judgment.verdict != "no-evidence" or own_docs
         shown = evidence if relevant else []
-        # the small local model writes the prose for the stance model's verdict (the grammar holds it);
-        # a hosted model judges for itself and a disagreement is noted
+        # the small local model writes the prose for the stance model's verdict (the grammar holds it); it is
+        # handed the stance model's summary as its answer's start: on screen at once, and no decoding time
+        # spent on a sentence that would be replaced by it anyway (see below). A hosted model judges for
+        # itself and a disagreement is noted
+        steered = backend.steered and relevant and not own_docs
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
                                           budget=backend.budget,
-                                          stance=judgment if backend.steered else None)
+                                          stance=judgment if backend.steered else None,
+                                          summary=extractive.summary(question, judgment, language, evidence)
+                                          if steered and judgment.verdict != "no-evidence" else "")
         text = backend.stream(messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
@@ -287,7 +292,7 @@ class Engine:
                               "from your own documents")
         elif crit.verdict != judgment.verdict:
             crit.notes.append(f"the stance model disagrees: {judgment.line()} (the model said {crit.verdict})")
-        if backend.steered and relevant and not own_docs:
+        if steered:
             # the small model writes prose for the stance model's verdict; its summary line was the same
             # sentence whatever the proposal (and in Dutch often not Dutch), so the summary says what the
             # proposal comes down to, the trait and the source, from the stance model's reasons

@@ -20,7 +20,7 @@ import secrets
 from ..core.textclean import sentences
 from ..core.types import Evidence, MythFlag
 from ..personas.persona import Persona
-from .backends.cites import mark
+from .backends.cites import SUMMARY_KEY, mark
 
 FORMAT = """Answer in exactly this line format (no other text):
 VERDICT: supports | opposes | mixed | no-evidence
@@ -117,9 +117,12 @@ def _reason_lines(stance, included: list[Evidence]) -> str:
     return text
 
 
+HISTORY_WORDS_SMALL = 25  # words of an earlier answer a small local model is shown
+
+
 def build(persona: Persona, question: str, evidence: list[Evidence], language: str,
           myths: list[MythFlag] | None = None, history: list[tuple[str, str]] | None = None,
-          budget: int = 700, stance=None) -> tuple[list[dict], list[Evidence]]:
+          budget: int = 700, stance=None, summary: str = "") -> tuple[list[dict], list[Evidence]]:
     """Return (messages, evidence actually included). The budget counts prompt tokens (≈ chars/4); for a
     small local model (budget ≤ SMALL_BUDGET) the per-question part also stays within QUESTION_BUDGET."""
     nonce = secrets.token_hex(4)
@@ -130,18 +133,24 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     # counts, so the first token comes quickly; a hosted model's whole prompt counts
     room_total = QUESTION_BUDGET if small else budget - estimate_tokens(system)
     hist_text = ""
-    for q, summary in (history or [])[-1 if small else -2:]:
-        hist_text += f"Earlier question: {q}\nYour earlier answer: {summary}\n"
+    for q, earlier in (history or [])[-1 if small else -2:]:
+        if small:  # every token is prefilled per question: the gist of the earlier answer is enough
+            words = earlier.split()
+            earlier = " ".join(words[:HISTORY_WORDS_SMALL]) + (" …" if len(words) > HISTORY_WORDS_SMALL else "")
+        hist_text += f"Earlier question: {q}\nYour earlier answer: {earlier}\n"
     myth_text = ""
     for m in (myths or [])[:2 if small else None]:
         myth_text += f"Possible myth behind this proposal ({m.card_id}): {m.myth}\n"
     steer = ""
     if stance is not None and stance.verdict != "no-evidence":
         steer = f"Your verdict: {stance.verdict}\n"  # small models: the grammar holds this verdict
+        if summary:  # the stance model's summary: the local backend writes it as the answer's start
+            steer += f"{SUMMARY_KEY} {' '.join(summary.split())}\n"
     tail = (f"Answer in {lang}.\nQuestion from the team: {question}\n"
             f"(The team is asking you: answer as {persona.name} yourself, saying I, never about {persona.name}.)")
     # the reasons cite items by label; estimated with every label, rendered with the included ones
-    reasons_est = _reason_lines(stance, evidence) if steer else ""
+    # the summary handed over says what the reasons say, in the persona's words: the reasons are left out
+    reasons_est = _reason_lines(stance, evidence) if steer and not summary else ""
     used = sum(estimate_tokens(t) for t in (hist_text, myth_text, steer, reasons_est, tail)) + 30
     # the items the stance model's reasons rest on come first when room is short, then retrieval's order
     deciding = {e for r in (stance.reasons if steer else []) for e in r.evidence}
@@ -168,6 +177,6 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
     if myth_text:
         user += myth_text + "\n"
     if steer:
-        user += steer + _reason_lines(stance, included)
+        user += steer + ("" if summary else _reason_lines(stance, included))
     user += tail
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], included

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 
 BLOCK = re.compile(r"<<evidence-([0-9a-f]+)>> \[(E\d+)\][^\n]*\n(.*?)\n<</evidence-\1>>", re.S)
+# the prompt line that hands the stance model's summary to the local backend (local.py takes it out of the
+# prompt and writes it as the answer's start: the model neither reads it twice nor spends time writing it)
+SUMMARY_KEY = "Your summary:"
 BLOCK_OPEN = re.compile(r"<<evidence-[0-9a-f]+>> \[E\d+\]")
 _NUMBERED = re.compile(r"\[(E\d+)\.(\d+)\] ")
 

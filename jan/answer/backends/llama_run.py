@@ -49,6 +49,7 @@ class Stats:
     prefilled_tokens: int = 0
     prefix_tokens: int = 0  # the persona prefix's length (0 when the prompt had none)
     restored: bool = False  # the prefix came from a saved state (another persona had the cache)
+    decoded_tokens: int = 0  # tokens the model generated for the answer
 
 
 class Runner:
@@ -218,7 +219,8 @@ class Runner:
     def generate(self, messages: list[dict], grammar: str | None, *, head: str = "", max_tokens: int = 400,
                  repeat_penalty: float = 1.0) -> Iterator[str]:
         """Greedy decoding, streamed as text. `head` is written into the prompt as the answer's start and
-        yielded first, together with the first generated token. `grammar` (GBNF) constrains what follows."""
+        yielded first, before the prompt is prefilled (it is known already: the verdict and summary the stance
+        model decided are on screen at once). `grammar` (GBNF) constrains what follows."""
         import llama_cpp
         import numpy as np
 
@@ -242,11 +244,12 @@ class Runner:
         recent: list[int] = []
         me = None
         try:
+            if head:
+                yield head
             with self.lock:
                 self._wait_idle()
                 me = self._claim()
                 self._prefill(tokens, prefix_len)
-            pending = head
             for _ in range(max_tokens):
                 with self.lock:
                     if self._owner is not me:
@@ -263,15 +266,15 @@ class Runner:
                     if smpl is not None:
                         llama_cpp.llama_sampler_accept(smpl, tok)
                     recent.append(tok)
+                    self.stats.decoded_tokens = len(recent)
                     llm.eval([tok])
                     self._last_step = time.monotonic()
                 piece = decoder.decode(llm.detokenize([tok]))
                 if piece:
-                    yield pending + piece
-                    pending = ""
+                    yield piece
             tail = decoder.decode(b"", final=True)
-            if pending or tail:
-                yield pending + tail
+            if tail:
+                yield tail
         finally:
             with self.lock:
                 if me is not None and self._owner is me:

@@ -14,7 +14,7 @@ import threading
 
 from ...core.errors import JanError
 from .cites import BLOCK_OPEN as _BLOCK_OPEN
-from .cites import citeable, expanding
+from .cites import SUMMARY_KEY, citeable, expanding
 from .gguf import ALIASES, DEFAULT, MODELS, available, install, model_dir, model_path, spec, verify  # noqa: F401
 from .llama_run import MAX_PREFIXES  # noqa: F401
 
@@ -60,6 +60,7 @@ def mend_cuts(critique) -> None:
 
 
 _VERDICT = re.compile(r"^Your verdict: (supports|opposes|mixed)$", re.M)
+_SUMMARY = re.compile(r"^" + re.escape(SUMMARY_KEY) + r" ([^\n]+)\n", re.M)
 
 
 def _language(prompt: str) -> str:
@@ -67,11 +68,35 @@ def _language(prompt: str) -> str:
     return {"dutch": "nl", "english": "en"}.get(m.group(1).lower(), "") if m else ""
 
 
-def head_for(messages: list[dict]) -> str:
+def _steering(messages: list[dict]) -> str:
+    """The part of the prompt the engine writes after the evidence: a document's text (fenced before it) can
+    never pass for the stance model's verdict or summary."""
+    user = "\n".join(m.get("content") or "" for m in messages if m.get("role") == "user")
+    return user.rsplit("<</evidence-", 1)[-1]
+
+
+def take_summary(messages: list[dict]) -> tuple[list[dict], str]:
+    """(the messages without the stance model's summary line, that summary): the summary is written into the
+    answer's start (head_for), so the model neither reads it twice nor spends time writing it."""
+    if not messages or messages[-1].get("role") != "user":
+        return messages, ""
+    content = messages[-1].get("content") or ""
+    before, fence, after = content.rpartition("<</evidence-")
+    m = _SUMMARY.search(after)
+    if not m:
+        return messages, ""
+    rest = before + fence + after[: m.start()] + after[m.end():]
+    return [*messages[:-1], {**messages[-1], "content": rest}], m.group(1).strip()
+
+
+def head_for(messages: list[dict], summary: str = "") -> str:
     """The start of the answer, written into the prompt instead of decoded: the verdict line when the stance
-    model decided it ("Your verdict: X" in the prompt), else just the key the model continues after."""
-    decided = _VERDICT.search("\n".join(m.get("content") or "" for m in messages))
+    model decided it ("Your verdict: X" in the prompt) and its summary when given (take_summary), else just
+    the key the model continues after."""
+    decided = _VERDICT.search(_steering(messages))
     if decided and citeable(messages):
+        if summary:
+            return f"VERDICT: {decided.group(1)}\nSUMMARY: {summary}\n"
         return f"VERDICT: {decided.group(1)}\nSUMMARY:"
     return "VERDICT:"
 
@@ -88,7 +113,7 @@ def grammar_for(messages: list[dict], head: str = "") -> str:
     first = {"nl": '"Ik "', "en": '"I "'}.get(lang, '("I " | "Ik ")')
     asks = QUESTION_WORDS.get(lang) or QUESTION_WORDS["en"] + QUESTION_WORDS["nl"]
     table = citeable(messages)
-    decided = _VERDICT.search(prompt)
+    decided = _VERDICT.search(_steering(messages))
     if not table:
         verdicts = ["no-evidence"] if not _BLOCK_OPEN.search(prompt) else ["supports", "opposes", "mixed",
                                                                            "no-evidence"]
@@ -97,7 +122,9 @@ def grammar_for(messages: list[dict], head: str = "") -> str:
         verdicts = [decided.group(1)] if decided else ["supports", "opposes", "mixed"]
         points = "ev (ev inf? | inf)"
     summary = f'{first} line "\\n" '
-    if head.endswith("SUMMARY:"):
+    if head.endswith("\n"):  # verdict and summary written: the points come next
+        root = "root ::= "
+    elif head.endswith("SUMMARY:"):
         root = f'root ::= " " {summary}'
     else:
         root = f'root ::= " " verdict "\\n" "SUMMARY: " {summary}'
@@ -200,7 +227,8 @@ def complete(messages: list[dict], grammar: str, max_tokens: int = 40, model: st
 def answer(messages: list[dict], model: str = MODEL_NAME, max_tokens: int = 400):
     """The answer to a prompt built by prompt.build, streamed as text: the verdict line first (written into
     the prompt when the stance model decided it), citations by number expanded to their sentences."""
-    head = head_for(messages)
+    messages, summary = take_summary(messages)
+    head = head_for(messages, summary)
     pieces = runner(model).generate(messages, grammar_for(messages, head), head=head, max_tokens=max_tokens,
                                     repeat_penalty=REPEAT_PENALTY)
     return expanding(pieces, citeable(messages))
