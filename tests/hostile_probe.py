@@ -149,11 +149,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that gave up (the timeout cases) leaves a broken pipe: expected, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class FakeProvider:
     """An OpenAI-compatible server on 127.0.0.1; the first path segment of api_base picks its behaviour."""
 
     def __init__(self, hang: float = 30.0):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.calls = []  # type: ignore[attr-defined]
         self.server.hang = hang  # type: ignore[attr-defined]
