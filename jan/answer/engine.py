@@ -256,13 +256,12 @@ class Engine:
         # handed the stance model's summary as its answer's start: on screen at once, and no decoding time
         # spent on a sentence that would be replaced by it anyway (see below). A hosted model judges for
         # itself and a disagreement is noted
-        steered = backend.steered and relevant and not own_docs
+        steered = backend.steered and relevant and not own_docs  # then the stance model has a verdict
+        stance_summary = extractive.summary(question, judgment, language, evidence) if steered else ""
         messages, included = prompt.build(persona, question, shown, language, myths,
                                           [(t.question, t.critique.summary) for t in history],
                                           budget=backend.budget,
-                                          stance=judgment if backend.steered else None,
-                                          summary=extractive.summary(question, judgment, language, evidence)
-                                          if steered and judgment.verdict != "no-evidence" else "")
+                                          stance=judgment if backend.steered else None, summary=stance_summary)
         text = backend.stream(messages, timeout=self.settings.timeout, on_token=on_token,
                       api_base=self.settings.api_base, cancel=cancel, **self.extra)
         crit = Critique(persona=persona.id, question=question, language=language, verdict="no-evidence",
