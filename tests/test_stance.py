@@ -128,6 +128,9 @@ def test_negation_scope():
     assert negated("We sturen donateurs geen brieven meer")[0]
     assert not negated("Hide our contact details")[0]
     assert not negated("We want to keep the phone line open for every customer who calls us and then stop")[0]
+    # a second operator in the same clause leaves the reading unsure; one in a later clause does not count
+    assert not negated("Stop no longer calling donors back")[0]
+    assert negated("Stop phoning donors to ask for more, full stop") == (True, "phoning donors to ask for more, full stop")
 
 
 def test_decide_per_class():

@@ -112,9 +112,14 @@ def trait_rows(persona) -> list[tuple[str, object]]:
 
 
 def negated(text: str) -> tuple[bool, str]:
-    """(whether the text stops/undoes what it names, the text without the operator)."""
+    """(whether the text stops/undoes what it names, the text without the operator). A second operator in
+    the same clause ("stop not …") makes the reading unsure, so the text stands as it is; one in a later
+    clause belongs to that clause or an idiom ("…, full stop")."""
     m = NEGATION.search(text)
-    if not m or len(text[: m.start()].split()) > NEGATION_WINDOW or len(NEGATION.findall(text)) > 1:
+    if not m or len(text[: m.start()].split()) > NEGATION_WINDOW:
+        return False, text
+    end = re.search(r"[,;:]", text[m.end():])
+    if len(NEGATION.findall(text[: m.end() + end.start()] if end else text)) > 1:
         return False, text
     rest = (text[: m.start()] + " " + text[m.end():]).strip()
     return True, re.sub(r"\s+", " ", rest)
