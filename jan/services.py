@@ -65,7 +65,7 @@ def cards(settings: Settings) -> list[Card]:
 
 def engine(settings: Settings, store: Store | None = None, *, stance_design: str = "stance", **extra) -> Engine:
     """The answering engine; `store` is opened on first use when not given; `stance_design` is how the
-    local model takes part in the verdict ("stance" or "judge"); `extra` goes to litellm."""
+    local model takes part in the verdict ("stance", "read" or "judge"); `extra` goes to litellm."""
     from .answer.engine import Engine
 
     return Engine(settings, store, extra, stance_design=stance_design)

@@ -52,8 +52,9 @@ class Engine:
     settings: object
     store: object = None
     extra: dict = field(default_factory=dict)  # extra litellm kwargs (tests: mock_response)
-    # with the local model: "stance" = the stance model decides, the model writes the prose; "judge" = the
-    # model also marks the top practices +/0/- (stance_llm.py). Both measured; see CHANGELOG.
+    # with the local model: "stance" = the stance model decides, the model writes the prose; "read" = the
+    # model also reads which of the closest practices the proposal means, by likelihood; "judge" = the model
+    # picks one of the top practices by answering (stance_llm.py). Measured; see CHANGELOG.
     stance_design: str = "stance"
 
     def __post_init__(self) -> None:
@@ -127,12 +128,17 @@ class Engine:
 
     def judge(self, topic: str, persona, evidence: list[Evidence], language: str, local=None):
         """The stance model's judgment, with the deciding cards added to the evidence and labelled. With
-        `local` (the stance model's judgment), the local model reads the top practices again (design B)."""
+        `local` (the stance model's judgment), the local model reads the top practices again (stance_design)."""
         if local is not None:
             from . import stance_llm
-            from .backends.local import complete
+            from .backends import local as localmodel
 
-            judgment = stance_llm.judge(self.stance, complete, topic, persona, evidence, language, base=local)
+            if self.stance_design == "read":
+                judgment = stance_llm.read(self.stance, localmodel.logprobs, topic, persona, evidence, language,
+                                           base=local)
+            else:
+                judgment = stance_llm.judge(self.stance, localmodel.complete, topic, persona, evidence, language,
+                                            base=local)
         else:
             judgment = self.stance.judge(topic, persona, evidence, language)
         evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
@@ -209,8 +215,12 @@ class Engine:
         judgment, evidence = self.judge(topic, persona, evidence, language)
         if on_evidence:
             on_evidence(evidence)
-        if backend.steered and self.stance_design == "judge":  # design B: the local model judges too
+        second_reading = ""
+        if backend.steered and self.stance_design != "stance":  # the local model reads the proposal too
+            matched = judgment
             judgment, more = self.judge(topic, persona, evidence, language, local=judgment)
+            if judgment.verdict != matched.verdict:
+                second_reading = f"the stance model's match alone said {matched.line()}; the local model's reading decided"
             if on_evidence and len(more) != len(evidence):
                 on_evidence(more)
             evidence = more
@@ -236,6 +246,8 @@ class Engine:
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons
+        if second_reading:
+            crit.notes.append(second_reading)
         return self._keep_stance(crit, history if same_topic else [], pushback, language)
 
     def _own_documents_bear(self, topic: str, evidence: list[Evidence]) -> bool:

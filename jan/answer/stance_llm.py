@@ -1,4 +1,15 @@
-"""The local model as a second reader of the stance (design B of the stance measurements).
+"""The local model as a second reader of the stance.
+
+Design D, `read` (selectable: `--stance-design read`): the model reads which of the practices closest in
+meaning the proposal *means*, by likelihood. For each candidate practice it scores how much more likely
+the practice's words become after "Proposal: <the proposal>\nIn other words:" than after the same frame
+with no proposal (pointwise mutual information, so a short or common practice is not favoured). The best
+one's direction is the verdict; the model reads the proposal as written, negations included, so nothing is
+turned. Abstention and "mixed" stay the stance model's. Measured (verdict accuracy, stance → read): dev
+0.738 → 0.762, held-out 0.68 → 0.66, 0.70 → 0.70, 0.55 → 0.625, at a median 4.6-7 s of model time per
+question: too little for its cost, so the stance model alone stays the default.
+
+Design B, `judge`:
 
 The stance model ranks practices by meaning; embeddings see a proposal's topic well but not always its
 direction ("hide our contact details" and "stop hiding our contact details" sit close together). Design B
@@ -9,9 +20,14 @@ accuracy 0.24 on the dev set)."""
 
 from __future__ import annotations
 
+import threading
+
 from .stance import Judgment, StanceModel
 
 CANDIDATES = 6  # practices shown to the model, best matches first
+READ_FRAME = {"en": ("Proposal", "In other words"), "nl": ("Voorstel", "Dit betekent")}
+_PRIOR: dict[tuple[str, str], float] = {}  # (frame, practice) → log-probability with no proposal
+_PRIOR_LOCK = threading.Lock()
 
 SYSTEM = "You match a proposal to the statement that describes what it does."
 
@@ -49,4 +65,34 @@ def judge(model: StanceModel, complete, text: str, persona, evidence, language: 
         return Judgment("no-evidence", best=base.best)
     p, sim = ranked[pick - 1]
     reason = model.reason(p, sim, persona, q, evidence, language)
+    return Judgment("supports" if p.direction == "for" else "opposes", [reason], best=base.best)
+
+
+def read(model: StanceModel, logprobs, text: str, persona, evidence, language: str,
+         base: Judgment | None = None) -> Judgment:
+    """Design D. `logprobs(context, continuations) -> [(log-probability, tokens)]` runs the model."""
+    import numpy as np
+
+    from ..evidence.myths import proposal as strip_frame
+
+    base = base or model.judge(text, persona, evidence, language)
+    if base.verdict in ("no-evidence", "mixed"):
+        return base
+    q = model.embed(text)
+    practices, weighted, raw = model.scores(q, text, persona)
+    order = [int(i) for i in np.argsort(-weighted, kind="stable")[:CANDIDATES]]
+    head, gloss = READ_FRAME["nl" if language == "nl" else "en"]
+    texts = [" " + practices[i].text(language) for i in order]
+    given = logprobs(f"{head}: {strip_frame(text)}\n{gloss}:", texts)
+    frame = f"{head}:\n{gloss}:"
+    with _PRIOR_LOCK:
+        missing = [t for t in dict.fromkeys(texts) if (frame, t) not in _PRIOR]
+    if missing:
+        for t, (lp, _) in zip(missing, logprobs(frame, missing), strict=True):
+            with _PRIOR_LOCK:
+                _PRIOR[(frame, t)] = lp
+    gain = [lp - _PRIOR[(frame, t)] for (lp, _), t in zip(given, texts, strict=True)]
+    k = order[int(np.argmax(gain))]
+    p = practices[k]
+    reason = model.reason(p, float(raw[k]), persona, q, evidence, language)
     return Judgment("supports" if p.direction == "for" else "opposes", [reason], best=base.best)

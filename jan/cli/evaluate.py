@@ -37,7 +37,8 @@ def register(add) -> None:
     sp.add_argument("--tag", action="append")
     sp.add_argument("--modes", default="hybrid,dense,bm25")
     sp.add_argument("--model", help="answers: litellm model string, 'none' for extractive mode")
-    sp.add_argument("--stance-design", choices=["stance", "judge"], default="stance",
-                    help="answers with the local model: the stance model decides (stance) or the model also "
-                         "marks the top practices (judge)")
+    sp.add_argument("--stance-design", choices=["stance", "read", "judge"], default="stance",
+                    help="answers with the local model: the stance model decides (stance); the model also "
+                         "reads which of the closest practices the proposal means, by likelihood (read); or "
+                         "picks one by answering (judge)")
     sp.add_argument("--json", action="store_true")

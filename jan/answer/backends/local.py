@@ -151,12 +151,13 @@ _LOG_CB = None
 
 
 def _close() -> None:
-    for runner in list(_LOADED.values()):
+    for runner in list(_LOADED.values()) + list(_SCORERS.values()):
         try:
             runner.llm.close()
         except Exception:  # already half torn down; nothing left to free
             pass
     _LOADED.clear()
+    _SCORERS.clear()
 
 
 def _quiet_llama_logs() -> None:
@@ -206,6 +207,36 @@ def runner(model: str = MODEL_NAME):
         atexit.register(_close)  # free it before interpreter teardown (llama_cpp's __del__ fails late)
         _LOADED[name] = Runner(llm)
     return _LOADED[name]
+
+
+_SCORERS: dict[str, object] = {}  # model name → its llama_score.Scorer
+
+
+def scorer(model: str = MODEL_NAME):
+    """A second, small context on the same (memory-mapped) weights that returns logits for every token: the
+    stance reader's likelihoods (llama_score.Scorer), loaded on first use."""
+    name = spec(model).name
+    runner(model)  # the model is installed, verified and the only one loaded
+    with _LOAD_LOCK:
+        if name not in _SCORERS:
+            import contextlib
+            import io
+
+            from llama_cpp import Llama
+
+            from .llama_score import N_CTX, Scorer
+
+            with contextlib.redirect_stderr(io.StringIO()):
+                llm = Llama(model_path=str(model_path(name)), n_ctx=N_CTX, n_batch=N_CTX,
+                            n_threads=os.cpu_count() or 2, logits_all=True, verbose=True)
+            llm.verbose = False
+            _SCORERS[name] = Scorer(llm)
+    return _SCORERS[name]
+
+
+def logprobs(context: str, continuations: list[str], model: str = MODEL_NAME) -> list[tuple[float, int]]:
+    """(log-probability, tokens) of each continuation after the context, by the local model."""
+    return scorer(model).logprobs(context, continuations)
 
 
 def load(model: str = MODEL_NAME):
