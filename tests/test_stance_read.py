@@ -122,3 +122,12 @@ def test_the_engine_reads_with_the_local_model(engine):
     lead = judgment.reasons[0]
     assert lead.practice in {p.en for p in _candidates(engine, persona)}
     assert lead.evidence and all(label in {e.label for e in evidence} for label in lead.evidence)
+
+
+def test_the_second_reading_note_reads_in_dutch():
+    from jan.answer.labels import note
+
+    english = "the stance model's match alone said supports — eases: X [E1]; the local model's reading decided"
+    assert note(english, "en") == english
+    assert note(english, "nl") == ("de vergelijking met de praktijken alleen gaf supports — eases: X [E1]; "
+                                   "de lezing van het lokale model besliste")

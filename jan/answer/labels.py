@@ -50,6 +50,8 @@ _NOTES_NL = [
      r"wat er veranderd is: nieuw bewijs \1 ten opzichte van het vorige antwoord"),
     (r"none of my own sources speaks to this; the closest evidence is from elsewhere: (.*)",
      r"geen van mijn eigen bronnen gaat hierover; het dichtstbijzijnde bewijs komt van elders: \1"),
+    (r"the stance model's match alone said (.*); the local model's reading decided",
+     r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]
 
 
