@@ -64,6 +64,12 @@ def shipped_settings(home: Path, personas: Path) -> Settings:
                     timeout=30.0)
 
 
+def builtin_settings(home: Path, persona: str = "jan") -> Settings:
+    """The shipped corpus and personas, extractive mode, a data dir in tmp."""
+    return Settings(home=home, corpus_dir=BUILTIN_CORPUS, personas_dir=BUILTIN_PERSONAS, persona=persona,
+                    model="none", timeout=30.0)
+
+
 NO_MOCK = object()
 
 

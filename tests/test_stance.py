@@ -8,12 +8,12 @@ import json
 
 import numpy as np
 import pytest
-from engine_helpers import block_network
+from engine_helpers import block_network, builtin_settings
 
 from jan.answer.critique import RELATION_NL, verdict_reason
 from jan.answer.engine import Engine
 from jan.answer.stance import clauses, decide, negated
-from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
+from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
 from jan.core.errors import LintError
 from jan.evidence.cards import load_cards
 from jan.personas.persona import lint_file
@@ -26,9 +26,7 @@ def _offline(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus_dir=BUILTIN_CORPUS,
-                        personas_dir=BUILTIN_PERSONAS, persona="jan", model="none", timeout=30.0)
-    eng = Engine(settings)
+    eng = Engine(builtin_settings(tmp_path_factory.mktemp("home")))
     eng.warm_up()
     return eng
 

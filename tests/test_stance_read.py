@@ -6,12 +6,11 @@ numbers (the mechanism) and from the real local model when it is installed (the 
 from __future__ import annotations
 
 import pytest
-from engine_helpers import block_network
+from engine_helpers import block_network, builtin_settings
 
 from jan.answer import stance_llm
 from jan.answer.backends.local import available
 from jan.answer.engine import Engine
-from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS, Settings
 
 PROPOSAL = "Close the business helpdesk on Saturdays to save money"
 
@@ -23,9 +22,7 @@ def _offline(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus_dir=BUILTIN_CORPUS,
-                        personas_dir=BUILTIN_PERSONAS, persona="smallbiz", model="none", timeout=30.0)
-    return Engine(settings)
+    return Engine(builtin_settings(tmp_path_factory.mktemp("home"), "smallbiz"))
 
 
 class Likelihoods:
