@@ -126,19 +126,23 @@ class Engine:
                 have.add(cid)
         return out
 
-    def judge(self, topic: str, persona, evidence: list[Evidence], language: str, local=None):
+    def judge(self, topic: str, persona, evidence: list[Evidence], language: str, local=None, model: str = ""):
         """The stance model's judgment, with the deciding cards added to the evidence and labelled. With
-        `local` (the stance model's judgment), the local model reads the top practices again (stance_design)."""
+        `local` (the stance model's judgment), the local `model` (the default one when not given) reads the
+        top practices again (stance_design)."""
         if local is not None:
+            from functools import partial
+
             from . import stance_llm
             from .backends import local as localmodel
 
+            model = model or localmodel.MODEL_NAME
             if self.stance_design == "read":
-                judgment = stance_llm.read(self.stance, localmodel.logprobs, topic, persona, evidence, language,
-                                           base=local)
+                judgment = stance_llm.read(self.stance, partial(localmodel.logprobs, model=model), topic, persona,
+                                           evidence, language, base=local, model_key=model)
             else:
-                judgment = stance_llm.judge(self.stance, localmodel.complete, topic, persona, evidence, language,
-                                            base=local)
+                judgment = stance_llm.judge(self.stance, partial(localmodel.complete, model=model), topic, persona,
+                                            evidence, language, base=local)
         else:
             judgment = self.stance.judge(topic, persona, evidence, language)
         evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
@@ -218,7 +222,7 @@ class Engine:
         second_reading = ""
         if backend.steered and self.stance_design != "stance":  # the local model reads the proposal too
             matched = judgment
-            judgment, more = self.judge(topic, persona, evidence, language, local=judgment)
+            judgment, more = self.judge(topic, persona, evidence, language, local=judgment, model=backend.model)
             if judgment.verdict != matched.verdict:
                 second_reading = f"the stance model's match alone said {matched.line()}; the local model's reading decided"
             if on_evidence and len(more) != len(evidence):

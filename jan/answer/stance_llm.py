@@ -26,7 +26,7 @@ from .stance import Judgment, StanceModel
 
 CANDIDATES = 6  # practices shown to the model, best matches first
 READ_FRAME = {"en": ("Proposal", "In other words"), "nl": ("Voorstel", "Dit betekent")}
-_PRIOR: dict[tuple[str, str], float] = {}  # (frame, practice) → log-probability with no proposal
+_PRIOR: dict[tuple[str, str, str], float] = {}  # (model, frame, practice) → log-probability with no proposal
 _PRIOR_LOCK = threading.Lock()
 
 SYSTEM = "You match a proposal to the statement that describes what it does."
@@ -69,8 +69,9 @@ def judge(model: StanceModel, complete, text: str, persona, evidence, language: 
 
 
 def read(model: StanceModel, logprobs, text: str, persona, evidence, language: str,
-         base: Judgment | None = None) -> Judgment:
-    """Design D. `logprobs(context, continuations) -> [(log-probability, tokens)]` runs the model."""
+         base: Judgment | None = None, model_key: str = "") -> Judgment:
+    """Design D. `logprobs(context, continuations) -> [(log-probability, tokens)]` runs the model named by
+    `model_key` (the likelihoods with no proposal are remembered per model)."""
     import numpy as np
 
     from ..evidence.myths import proposal as strip_frame
@@ -86,12 +87,12 @@ def read(model: StanceModel, logprobs, text: str, persona, evidence, language: s
     given = logprobs(f"{head}: {strip_frame(text)}\n{gloss}:", texts)
     frame = f"{head}:\n{gloss}:"
     with _PRIOR_LOCK:
-        missing = [t for t in dict.fromkeys(texts) if (frame, t) not in _PRIOR]
+        missing = [t for t in dict.fromkeys(texts) if (model_key, frame, t) not in _PRIOR]
     if missing:
-        for t, (lp, _) in zip(missing, logprobs(frame, missing), strict=True):
-            with _PRIOR_LOCK:
-                _PRIOR[(frame, t)] = lp
-    gain = [lp - _PRIOR[(frame, t)] for (lp, _), t in zip(given, texts, strict=True)]
+        scored = logprobs(frame, missing)
+        with _PRIOR_LOCK:
+            _PRIOR.update({(model_key, frame, t): lp for t, (lp, _) in zip(missing, scored, strict=True)})
+    gain = [lp - _PRIOR[(model_key, frame, t)] for (lp, _), t in zip(given, texts, strict=True)]
     k = order[int(np.argmax(gain))]
     p = practices[k]
     reason = model.reason(p, float(raw[k]), persona, q, evidence, language)

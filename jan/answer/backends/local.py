@@ -178,6 +178,18 @@ def _quiet_llama_logs() -> None:
     llama_cpp.llama_log_set(_LOG_CB, ctypes.c_void_p(0))
 
 
+def _open(Llama, path, **params):
+    """A llama.cpp context on the model file, every core, its Python-level load messages swallowed and no
+    per-call prints from then on (the C-level log lines go through _quiet_llama_logs)."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stderr(io.StringIO()):
+        llm = Llama(model_path=str(path), n_threads=os.cpu_count() or 2, verbose=True, **params)
+    llm.verbose = False
+    return llm
+
+
 def runner(model: str = MODEL_NAME):
     """The loaded model (loading it on first use) with its prefix cache and decoder (llama_run.Runner)."""
     name = spec(model).name
@@ -192,16 +204,11 @@ def runner(model: str = MODEL_NAME):
             from llama_cpp import Llama
         except ImportError:
             raise JanError("the llama-cpp-python bindings are not installed; run `make model`") from None
-        import contextlib
-        import io
-
         from .llama_run import Runner
 
         _close()  # one model in memory at a time
         _quiet_llama_logs()
-        with contextlib.redirect_stderr(io.StringIO()):  # its Python-level load messages
-            llm = Llama(model_path=str(path), n_ctx=2048, n_threads=os.cpu_count() or 2, verbose=True)
-        llm.verbose = False  # no per-call prints from here on
+        llm = _open(Llama, path, n_ctx=2048)
         import atexit
 
         atexit.register(_close)  # free it before interpreter teardown (llama_cpp's __del__ fails late)
@@ -219,18 +226,11 @@ def scorer(model: str = MODEL_NAME):
     runner(model)  # the model is installed, verified and the only one loaded
     with _LOAD_LOCK:
         if name not in _SCORERS:
-            import contextlib
-            import io
-
             from llama_cpp import Llama
 
             from .llama_score import N_CTX, Scorer
 
-            with contextlib.redirect_stderr(io.StringIO()):
-                llm = Llama(model_path=str(model_path(name)), n_ctx=N_CTX, n_batch=N_CTX,
-                            n_threads=os.cpu_count() or 2, logits_all=True, verbose=True)
-            llm.verbose = False
-            _SCORERS[name] = Scorer(llm)
+            _SCORERS[name] = Scorer(_open(Llama, model_path(name), n_ctx=N_CTX, n_batch=N_CTX, logits_all=True))
     return _SCORERS[name]
 
 
