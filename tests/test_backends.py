@@ -46,3 +46,24 @@ def test_only_the_local_backend_mends_cut_text(monkeypatch):
     assert seen == []
     backend_for("local/x").mend(crit)
     assert seen == [crit]
+
+
+def test_prepare_walks_litellms_streaming_path_without_a_model_or_the_network(monkeypatch):
+    """The app's background warm-up streams one reply through litellm, so its first-use imports do not freeze
+    the screen during the first answer; the local provider answers that walk without loading the model, a
+    hosted one with litellm's mock response."""
+    import sys
+
+    from jan.answer.backends import generate, local
+
+    seen: list[tuple] = []
+    real = generate.stream
+    monkeypatch.setattr(generate, "stream", lambda model, messages, **kw: seen.append((model, kw)) or real(model, messages, **kw))
+    monkeypatch.setattr(local, "runner", lambda *a, **k: (_ for _ in ()).throw(AssertionError("model loaded")))
+    monkeypatch.setattr(local, "available", lambda *a: False)
+    Local("local/qwen2.5-coder-1.5b").prepare()
+    Litellm("openai/gpt-4o-mini").prepare()
+    assert [m for m, _ in seen] == [f"local/{local.WARM_UP}", f"openai/{local.WARM_UP}"]
+    assert seen[1][1]["mock_response"] == "ok"
+    assert "litellm.litellm_core_utils.streaming_handler" in sys.modules
+    assert real(f"local/{local.WARM_UP}", [{"role": "user", "content": "x"}], timeout=5) == "ok"

@@ -65,9 +65,10 @@ class Litellm:
         self.model = model
 
     def prepare(self) -> None:
-        from .generate import _litellm
+        from .generate import warm_stream
 
-        _litellm()  # ≈1.5 s of GIL-bound import, done before the first question needs it
+        warm_stream(local=self.model.startswith(LOCAL_PREFIX))  # litellm's import (≈1.5 s, GIL-bound) and
+        # its streaming path's first-use imports, done before the first question needs them
 
     def warm(self, messages: list[dict]) -> None:
         return None  # a hosted provider caches prompt prefixes itself, if at all

@@ -45,6 +45,20 @@ def prepare(model: str) -> None:
     backend_for(model).prepare()
 
 
+def warm_stream(local: bool) -> None:
+    """Stream one short reply through litellm so its first-use imports (response types built by pydantic,
+    its utils, the tokenizer table; ≈ 0.1–0.3 s each, holding the GIL) happen in the background warm-up and
+    not while an answer streams into the app. The embedded model's provider answers `WARM_UP` without the
+    model; a hosted one gets litellm's `mock_response`, so nothing leaves the machine."""
+    from .local import WARM_UP
+
+    messages = [{"role": "user", "content": "ok"}]
+    if local:
+        stream(f"local/{WARM_UP}", messages, timeout=30, max_tokens=1)
+    else:
+        stream("openai/" + WARM_UP, messages, timeout=30, max_tokens=1, mock_response="ok")
+
+
 def _explain(exc: Exception, model: str, partial: str) -> GenerationError:
     err = _classify(exc, model, partial)
     if partial:  # the stream started and then broke: say so, keep what arrived

@@ -20,6 +20,7 @@ from .llama_run import MAX_PREFIXES  # noqa: F401
 
 MODEL_NAME = f"local/{DEFAULT}"
 FILE_NAME = MODELS[DEFAULT].file
+WARM_UP = "jan-warm-up"  # a model name the provider answers without the model: it only walks litellm's path
 REPEAT_PENALTY = 1.15  # the 1.5B model otherwise repeats its summary as every point
 
 
@@ -281,6 +282,10 @@ def _handler_class(litellm):
 
         def streaming(self, model, messages, api_base, custom_prompt_dict, model_response, print_verbose,
                       encoding, api_key, logging_obj, optional_params, *args, **kwargs):
+            if model == WARM_UP:  # litellm's streaming path, walked once without the model (see warm_stream)
+                yield GenericStreamingChunk(text="ok", is_finished=True, finish_reason="stop", usage=None, index=0,
+                                            tool_use=None)
+                return
             for text in answer(messages, model, int(optional_params.get("max_tokens") or 400)):
                 yield GenericStreamingChunk(text=text, is_finished=False, finish_reason="", usage=None, index=0,
                                             tool_use=None)
