@@ -132,7 +132,10 @@ def verify(critique: Critique, shown: list[Evidence]) -> Critique:
         critique.notes.append(f"{unverified} citation(s) could not be verified against the evidence (✗)")
     if demoted:
         critique.notes.append(f"{demoted} point(s) without a verified citation shown as inference")
-    if critique.verdict != "no-evidence" and not any(p.kind == "evidence" for p in critique.points):
+    # a verdict needs a surviving evidence point, or (extractive answers only) the persona's matched practices
+    # when no research item bears on the proposal at all: an inference point and the engine's note say so
+    if critique.verdict != "no-evidence" and not critique.rests_on_profile and \
+            not any(p.kind == "evidence" for p in critique.points):
         critique.verdict = "no-evidence"
         critique.abstained = True
         critique.notes.append("no point survived the citation gate: verdict set to no-evidence")

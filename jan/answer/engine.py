@@ -14,6 +14,7 @@ from ..core.types import Critique, Evidence, Turn
 from . import critique as critique_mod
 from . import prompt
 from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F401 (LOCAL_BUDGET: public)
+from .labels import weak_note
 
 MAX_QUESTION = 2000
 # Relevance of the user's own documents (they carry no practices, so the stance model cannot judge them; a
@@ -106,9 +107,11 @@ class Engine:
             self._relevance = Relevance(self.retriever.store.embedder)
         return self._relevance
 
-    def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> None:
-        """Check every item for bearing on this proposal (relevance.py): only those may be cited."""
-        self.relevance.mark(evidence, self.stance.embed(topic), judgment, myth_cards)
+    def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> list[str]:
+        """Check every item for bearing on this proposal (relevance.py): only those may be cited. Returns the
+        deciding reasons' cards found not to bear on it."""
+        return self.relevance.mark(evidence, self.stance.embed(topic), judgment, myth_cards,
+                                   self.retriever.card_ranks(topic))
 
     def _with_cards(self, evidence: list[Evidence], card_ids: list[str]) -> list[Evidence]:
         """The evidence plus, at the end, the built-in card behind each deciding reason that retrieval did
@@ -232,7 +235,7 @@ class Engine:
         # the user's own documents carry no practices: there a model judges from the evidence itself
         own_docs = not relevant and backend.generates and self._own_documents_bear(topic, evidence)
         myths = self.myths.check(topic, language) if relevant else []
-        self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
+        weak = self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
         if own_docs:  # the user's own documents bear on it as a whole (is_relevant); the built-in cards do not
             for e in evidence:
                 if e.chunk.tag != "builtin":
@@ -252,6 +255,8 @@ class Engine:
         crit.reasons = judgment.reasons
         if second_reading:
             crit.notes.append(second_reading)
+        if weak and crit.verdict != "no-evidence":
+            crit.notes.append(weak_note(weak, evidence))
         return self._keep_stance(crit, history if same_topic else [], pushback, language)
 
     def _own_documents_bear(self, topic: str, evidence: list[Evidence]) -> bool:

@@ -50,9 +50,19 @@ _NOTES_NL = [
      r"wat er veranderd is: nieuw bewijs \1 ten opzichte van het vorige antwoord"),
     (r"none of my own sources speaks to this; the closest evidence is from elsewhere: (.*)",
      r"geen van mijn eigen bronnen gaat hierover; het dichtstbijzijnde bewijs komt van elders: \1"),
+    (r"the research the verdict rests on \((.*)\) shares little with this proposal: shown as background, not cited",
+     r"het onderzoek waarop dit oordeel rust (\1) heeft weinig met dit voorstel te maken: als achtergrond "
+     "getoond, niet geciteerd"),
     (r"the stance model's match alone said (.*); the local model's reading decided",
      r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]
+
+
+def weak_note(cards: list[str], evidence) -> str:
+    """The note when a deciding reason's card was found not to bear on the proposal (relevance.py)."""
+    names = [short_source(e.chunk.source) for e in evidence if e.chunk.card_id in cards] or cards
+    return (f"the research the verdict rests on ({', '.join(dict.fromkeys(names))}) shares little with this "
+            "proposal: shown as background, not cited")
 
 
 def labels(language: str) -> dict[str, str]:

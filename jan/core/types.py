@@ -101,6 +101,9 @@ class Critique:
     abstained: bool = False
     notes: list[str] = field(default_factory=list)  # e.g. "2 citations dropped by the gate"
     reasons: list[Reason] = field(default_factory=list)  # why the verdict (stance model), deciding first
+    # no research item bears on the proposal: the verdict comes from how the matched practices stand to the
+    # persona's traits (the reasons), said as an inference point and a note, with nothing cited
+    rests_on_profile: bool = False
 
     def citation_counts(self) -> tuple[int, int]:
         cites = [c for p in self.points for c in p.citations]

@@ -40,6 +40,7 @@ ENRICH_DENSE = False
 class _Lexical:
     generation: tuple
     ids: list[str]
+    cards: list[str]  # each chunk's card id ("" for document chunks)
     index: BM25
     tok: Tokenizer
 
@@ -72,7 +73,8 @@ class Retriever:
             tok = Tokenizer()
             if SPLIT_COMPOUNDS:
                 tok.learn(texts)
-            lex = _Lexical(gen, [c.id for c in chunks], BM25([tok(t) or ["∅"] for t in texts]), tok)
+            lex = _Lexical(gen, [c.id for c in chunks], [c.card_id for c in chunks],
+                           BM25([tok(t) or ["∅"] for t in texts]), tok)
             self._lex = {k: v for k, v in self._lex.items() if v.generation == gen}
             self._lex[key] = lex
         return lex
@@ -94,6 +96,22 @@ class Retriever:
         scores = lex.index.scores(terms)
         top = np.argsort(-scores, kind="stable")[: max(0, n)]
         return [(lex.ids[int(i)], float(scores[i])) for i in top if scores[i] > 0]
+
+    def card_ranks(self, query: str, tags: list[str] | None = None) -> dict[str, tuple[int, float]]:
+        """Every card that shares a term with the query: (rank among cards, score / best card's score), by
+        each card's best chunk under BM25 over the weighted lexical query."""
+        lex = self._lexical_index(tags)
+        terms = self.query_terms(query, tags)
+        if not lex.ids or not terms:
+            return {}
+        scores = lex.index.scores(terms)
+        best: dict[str, float] = {}
+        for card, s in zip(lex.cards, scores.tolist(), strict=True):
+            if card and s > 0 and s > best.get(card, 0.0):
+                best[card] = s
+        order = sorted(best, key=lambda c: -best[c])
+        top = best[order[0]] if order else 1.0
+        return {c: (i, best[c] / top) for i, c in enumerate(order, 1)}
 
     # ---------------------------------------------------------------- dense
     def dense(self, query: str, n: int, tags: list[str] | None = None) -> list[tuple[Chunk, float]]:

@@ -48,7 +48,7 @@ def critique_from_dict(d: dict) -> Critique:
         summary=d.get("summary", ""), points=points, myths=[MythFlag(**m) for m in d.get("myths", [])],
         questions_back=list(d.get("questions_back", [])), evidence=evidence, model=d.get("model", "none"),
         abstained=d.get("abstained", False), notes=list(d.get("notes", [])),
-        reasons=[Reason(**r) for r in d.get("reasons", [])],
+        reasons=[Reason(**r) for r in d.get("reasons", [])], rests_on_profile=d.get("rests_on_profile", False),
     )
 
 

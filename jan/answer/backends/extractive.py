@@ -42,6 +42,8 @@ TEXT = {
                       "evidence (see the notes).",
         "still": "I still think the same: nothing new was brought in. ",
         "elsewhere": "none of my own sources speaks to this; the closest evidence is from elsewhere: {sources}",
+        "profile": "No research I can see speaks to this directly: this is how it stands to what I want as a "
+                   "customer, not something a source shows.",
     },
     "nl": {
         "opposes": "Ik ben tegen “{p}”: {line}.",
@@ -67,6 +69,8 @@ TEXT = {
         "back_none": "Hebben jullie onderzoek over “{p}”? Dan kan ik meer zeggen.",
         "still": "Ik blijf erbij: er is niets nieuws op tafel gekomen. ",
         "elsewhere": "geen van mijn eigen bronnen gaat hierover; het dichtstbijzijnde bewijs komt van elders: {sources}",
+        "profile": "Geen onderzoek dat ik zie gaat hier rechtstreeks over: zo staat het tegenover wat ik als klant "
+                   "wil, niet iets wat een bron laat zien.",
     },
 }
 PROPOSAL_WORDS = 16  # the proposal is named in the summary, cut after this many words
@@ -100,8 +104,10 @@ def proposal_text(question: str) -> str:
 
 
 def _source_of(reason: Reason, evidence: list[Evidence]) -> str:
+    """The reason's source, named only when its item bears on the proposal (relevance.py): a card that
+    shares little with it does not "show" anything about it."""
     e = next((e for e in evidence if e.label in reason.evidence), None)
-    return short_source(e.chunk.source) if e is not None else ""
+    return short_source(e.chunk.source) if e is not None and e.bears is not False else ""
 
 
 def reason_line(reason: Reason, language: str, evidence: list[Evidence] | None = None) -> str:
@@ -170,6 +176,9 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
         if not quote:
             continue
         crit.points.append(Point(f"{t['lead'][i]} {quote}", "evidence", [Citation(e.label, quote, supports=True)]))
+    if not crit.points:  # nothing bears on it: the verdict rests on the persona's profile, said as inference
+        crit.rests_on_profile = True
+        crit.points.append(Point(t["profile"], "inference"))
     if cited and not any(is_own(e, persona) for e in cited):
         crit.notes.append(TEXT["en"]["elsewhere"].format(
             sources=", ".join(dict.fromkeys(short_source(e.chunk.source) for e in cited))))
