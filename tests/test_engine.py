@@ -521,8 +521,18 @@ def test_dutch_question_gets_dutch_headings_in_the_markdown(shipped):
     crit = shipped.ask(PHONE_NL, model="none")
     md = to_markdown(crit)
     for heading in ("oordeel: **tegen**", "**Vragen terug aan het team**", "**Bronnen**", "citaten gecontroleerd",
-                    "*Bewijs:*", "citaat gecontroleerd · ondersteunt het punt", "het onderzoek zegt"):
+                    "*Bewijs:*", "citaat gecontroleerd · ondersteunt het punt", "het onderzoek zegt", "alinea"):
         assert heading in md, heading
     for english in ("verdict", "Evidence", "Questions back", "citations verified", "Myths this", "note:",
-                    "The proposal seems", "the source says otherwise"):
+                    "The proposal seems", "the source says otherwise", "paragraph", "Section", "Chapter"):
         assert english not in md, english
+
+
+def test_locators_are_said_in_dutch_and_quoted_titles_stay():
+    from jan.answer.labels import locator
+
+    where = "Chapter 1, section 'Muren tussen afdelingen', paragraph 4 (first half)"
+    assert locator(where, "nl") == "Hoofdstuk 1, sectie 'Muren tussen afdelingen', alinea 4 (eerste helft)"
+    assert locator(where, "en") == where
+    assert locator("Section 'Bar and section' and final 'Tips' list", "nl") == \
+        "Sectie 'Bar and section' en laatste 'Tips' lijst"

@@ -222,6 +222,8 @@ def test_dutch_brief_has_dutch_headings(engine):
     for heading in ("# Notitie voor de directie", "## Wat onze klanten zouden zeggen", "## Bijlage: bronnen",
                     "| Voor | Wat de indieners ermee hopen te bereiken", "## Vragen om te stellen"):
         assert heading in md, heading
-    for english in ("## The case", "Rebuttal", "Board:", "Appendix", "What the proposers", "| opposes |"):
+    for english in ("## The case", "Rebuttal", "Board:", "Appendix", "What the proposers", "| opposes |",
+                    "paragraph", "(card "):
         assert english not in md, english
+    assert "alinea" in md and "(kaart " in md  # the appendix's references are said in Dutch too
     assert 'lang="nl"' in to_html(b)

@@ -12,7 +12,7 @@ import re
 from ..core.sanitize import display, neutral, terminal
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Citation, Critique, Evidence, Point
-from .labels import labels, note, short_source, verdict_word
+from .labels import labels, locator, note, short_source, verdict_word
 
 VERDICTS = ("supports", "opposes", "mixed", "no-evidence")
 _CITE = re.compile(r"\[\s*(E\d+)\s*(?::\s*[\"“„'‘]([^\"”\]]{1,400})[\"”'’“]?)?\s*\]")
@@ -315,7 +315,7 @@ def to_markdown(c: Critique) -> str:
         for e in c.evidence:
             bg = f" _({lab['background']})_" if e.bears is False else ""
             lines.append(f"- [{e.label}] {display(short_source(e.chunk.source))} "
-                         f"({display(e.chunk.card_id or e.chunk.tag)}) — {display(e.chunk.locator)}{bg}")
+                         f"({display(e.chunk.card_id or e.chunk.tag)}) — {display(locator(e.chunk.locator, c.language))}{bg}")
     lines += ["", f"_{verified}/{total} {lab['verified']} · {lab['model']}: {display(c.model)}_"]
     for n in c.notes:
         lines.append(f"_{lab['note']}: {terminal(note(n, c.language))}_")

@@ -83,6 +83,39 @@ def note(text: str, language: str) -> str:
     return text
 
 
+# The built-in cards' locators are written in English ("Chapter 1, section 'Muren tussen afdelingen',
+# paragraph 3"); in a Dutch answer their words are said in Dutch. Longest phrases first; quoted titles
+# (between single quotes) are the source's own words and stay as they are.
+_LOCATOR_NL = [
+    ("plus the pull quote that follows", "plus het uitgelichte citaat dat volgt"),
+    ("seed text breaks off mid-paragraph", "de brontekst breekt midden in de alinea af"),
+    ("myth taken from", "mythe ontleend aan"), ("after the", "na het"), ("the Q-model", "het Q-model"),
+    ("first half", "eerste helft"), ("second half", "tweede helft"), ("introduction", "inleiding"),
+    ("epigraph", "motto"), ("example", "voorbeeld"),
+    ("first two paragraphs", "eerste twee alinea's"), ("opening paragraphs", "openingsalinea's"),
+    ("opening paragraph", "openingsalinea"), ("first paragraph", "eerste alinea"),
+    ("first sentence", "eerste zin"), ("first section", "eerste sectie"),
+    ("paragraph beginning", "alinea die begint met"), ("Answers beginning", "Antwoorden die beginnen met"),
+    ("Answer beginning", "Antwoord dat begint met"), ("Opening answer", "Openingsantwoord"),
+    ("Answer to", "Antwoord op"), ("book chapter", "boekhoofdstuk"), ("myth box", "mythekader"),
+    ("see also", "zie ook"), ("Paragraphs", "Alinea's"), ("paragraphs", "alinea's"),
+    ("Paragraph", "Alinea"), ("paragraph", "alinea"), ("Sections", "Secties"), ("Section", "Sectie"),
+    ("sections", "secties"), ("section", "sectie"), ("Chapter", "Hoofdstuk"), ("chapter", "hoofdstuk"),
+    ("Introduction", "Inleiding"), ("Box", "Kader"), ("final", "laatste"), ("list", "lijst"),
+    ("channels", "kanalen"), ("departments", "afdelingen"), ("and", "en"), ("on", "over"),
+]
+_LOCATOR_RE = re.compile(r"\b(" + "|".join(re.escape(en) for en, _ in _LOCATOR_NL) + r")\b")
+
+
+def locator(text: str, language: str) -> str:
+    """Where in its source an item sits, in the answer's language (quoted titles untouched)."""
+    if language != "nl":
+        return text
+    table = dict(_LOCATOR_NL)
+    parts = re.split(r"('[^']*')", text)
+    return "".join(p if p.startswith("'") else _LOCATOR_RE.sub(lambda m: table[m.group(1)], p) for p in parts)
+
+
 def short_source(source: str, limit: int = 60) -> str:
     """A source name a board reader can take in: 'PvKO: Van picknicktafel tot purpose', not the full
     bibliographic line (that stays in the appendix)."""

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..answer.critique import verdict_reason
-from ..answer.labels import short, short_source, verdict_word
+from ..answer.labels import locator, short, short_source, verdict_word
 from ..core.lang import detect
 from ..core.sanitize import display
 from ..core.textclean import normalize_for_match
@@ -31,7 +31,7 @@ T = {
         "hope": "What the proposers hope to gain: {proposal}",
         "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
         "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
-        "point_to": ("{who} points to", "{who} point to"), "and": "and",
+        "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
         "c_anecdote": "“This is one anecdote; our customers are different.”",
         "r_anecdote": "{who_points} {source}: “{quote}”. Ask for our own customer data before deciding.",
         "c_adapt": "“Customers will adapt.”",
@@ -56,7 +56,7 @@ T = {
         "hope": "Wat de indieners ermee hopen te bereiken: {proposal}",
         "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
         "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
-        "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en",
+        "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
         "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
         "r_anecdote": "{who_points} {source}: “{quote}”. Vraag eerst onze eigen klantgegevens op voordat we besluiten.",
         "c_adapt": "“Klanten passen zich wel aan.”",
@@ -106,8 +106,9 @@ def _join(names: list[str], language: str) -> str:
     return ", ".join(names[:-1]) + f" {T[language]['and']} " + names[-1]
 
 
-def _reference(e: Evidence) -> str:
-    return f"{e.chunk.source} — {e.chunk.locator}" + (f" (card {e.chunk.card_id})" if e.chunk.card_id else "")
+def _reference(e: Evidence, language: str = "en") -> str:
+    return f"{e.chunk.source} — {locator(e.chunk.locator, language)}" + (
+        f" ({T[language]['card']} {e.chunk.card_id})" if e.chunk.card_id else "")
 
 
 def _claim(c: Critique, label: str, text: str, quote: str, language: str) -> str:
@@ -147,8 +148,8 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                     continue
                 target.append(Row(display(_claim(c, cite.evidence_id, p.text, cite.quote, lang)), display(who),
                                   cite.evidence_id, display(cite.quote), short_source(e.chunk.source),
-                                  e.chunk.card_id, _reference(e)))
-                refs[_reference(e)] = None
+                                  e.chunk.card_id, _reference(e, lang)))
+                refs[_reference(e, lang)] = None
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)

@@ -8,7 +8,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..answer.critique import mark, verdict_reason
-from ..answer.labels import labels, note, verdict_word
+from ..answer.labels import labels, locator, note, verdict_word
 from ..core.sanitize import display as strip_controls  # every model/document field: no escape, no mark
 from ..core.textclean import normalize_for_match
 from ..core.types import Critique, Evidence
@@ -65,7 +65,7 @@ def evidence_text(e: Evidence, quotes: list[str], full: bool = False, language: 
     t = Text()
     t.append(f"[{e.label}] ", style="bold cyan")
     t.append(strip_controls(ch.card_id or ch.source)[:80], style="bold")
-    t.append(f"\n{strip_controls(ch.locator)[:120]}  ·  {ch.tag}", style="dim")
+    t.append(f"\n{strip_controls(locator(ch.locator, language))[:120]}  ·  {ch.tag}", style="dim")
     if e.bears is False:  # shown for context, never cited as support
         t.append(f"  ·  {labels(language)['background']}", style="dim italic")
     t.append("\n")
