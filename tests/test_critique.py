@@ -3,7 +3,7 @@ quote is really in an evidence item that was in the prompt."""
 
 from __future__ import annotations
 
-from jan.answer.critique import parse, to_markdown, verify
+from jan.answer.critique import check_support, parse, to_markdown, verify
 from jan.core.types import Chunk, Citation, Critique, Evidence, MythFlag, Point
 
 BOARD = ("Jan-Hein Pierik told CustomerFirst that he had seen the same request in two separate boardrooms: "
@@ -364,3 +364,29 @@ def test_a_citation_of_a_background_item_is_not_support():
     assert c.points[0].citations[0].verified and c.points[0].citations[0].supports is False
     assert c.points[0].kind == "inference"
     assert any("background items" in n for n in c.notes)
+
+
+def test_a_local_models_point_that_does_not_agree_with_its_quote_says_the_quote_instead():
+    """The embedded model's claim 'the number was removed' against a source that says it was requested: the
+    point shown is the source's words (supported by construction), never the claim marked supported; a point
+    citing a background item stays inference with its quote."""
+    from jan.answer.backends.extractive import quote_led
+    from jan.core.types import Chunk, Citation, Critique, Evidence, Point
+
+    text = "Two boardrooms asked to remove the phone number from the website because of too many complaints."
+    other = "A bank merged its hotlines into one call centre for every product."
+    ev = [Evidence("E1", Chunk(id="a", text=text, source="s", doc="d", locator="l", tag="builtin"), 1.0, 1),
+          Evidence("E2", Chunk(id="b", text=other, source="s", doc="d", locator="l", tag="builtin"), 1.0, 2)]
+    ev[0].bears, ev[1].bears = True, False
+    crit = Critique(persona="jan", question="q", language="nl", verdict="opposes", summary="s", points=[
+        Point("Het nummer is van de website gehaald", "evidence", [Citation("E1", text)]),
+        Point("Banken doen dit ook", "evidence", [Citation("E2", other)])])
+    verify(crit, ev)
+    check_support(crit, ev)
+    assert [p.kind for p in crit.points] == ["inference", "inference"]  # neither claim agrees with its quote
+    assert quote_led(crit, ev, "nl") == 1
+    first, second = crit.points
+    assert first.kind == "evidence" and first.text == f"Wat ik lees: {text}" and first.citations[0].supports
+    assert second.kind == "inference" and second.text == "Banken doen dit ook"
+    assert second.citations[0].supports is False
+    assert any("did not agree with their quote: the quote is shown instead" in n for n in crit.notes)

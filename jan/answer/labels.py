@@ -53,6 +53,8 @@ _NOTES_NL = [
     (r"the research the verdict rests on \((.*)\) shares little with this proposal: shown as background, not cited",
      r"het onderzoek waarop dit oordeel rust (\1) heeft weinig met dit voorstel te maken: als achtergrond "
      "getoond, niet geciteerd"),
+    (r"(\d+) point\(s\) in the model's words did not agree with their quote: the quote is shown instead",
+     r"\1 punt(en) in de woorden van het model kwam(en) niet overeen met het citaat: het citaat staat er nu"),
     (r"the stance model's match alone said (.*); the local model's reading decided",
      r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]

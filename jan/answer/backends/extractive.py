@@ -190,3 +190,27 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
         crit.points.append(Point(myth_line(m, lang), "inference"))
     crit.questions_back.extend(q.format(p=p) for q in t["back"])
     return crit
+
+
+def quote_led(crit: Critique, evidence: list[Evidence], language: str) -> int:
+    """A small local model's evidence point whose claim does not agree with its quote (critique.check_support)
+    says the quote instead, in the extractive form ("What I read: <the source's words>"): the model chose the
+    sentence, the source says it. Its own words are not shown: the check could not show they agree, and in
+    Dutch the 1.5B model writes them wrong (issue 15: write less rather than wrong). Only items that bear on
+    the proposal; a point citing background stays inference with its quote in view. Returns how many."""
+    t = TEXT.get(language, TEXT["en"])
+    bears = {e.label: e.bears for e in evidence}
+    n = 0
+    for point in crit.points:
+        cite = next((c for c in point.citations if c.verified and not c.supports and bears.get(c.evidence_id)),
+                    None)
+        if point.kind != "inference" or cite is None:
+            continue
+        point.text = f"{t['lead'][min(n, len(t['lead']) - 1)]} {cite.quote}"
+        point.kind, point.citations, cite.supports = "evidence", [cite], True
+        n += 1
+    if n:
+        crit.notes.append(f"{n} point(s) in the model's words did not agree with their quote: the quote is shown "
+                          "instead")
+    return n
+
