@@ -390,3 +390,22 @@ def test_a_local_models_point_that_does_not_agree_with_its_quote_says_the_quote_
     assert second.kind == "inference" and second.text == "Banken doen dit ook"
     assert second.citations[0].supports is False
     assert any("did not agree with their quote: the quote is shown instead" in n for n in crit.notes)
+
+
+def test_a_dutch_answer_keeps_only_model_sentences_without_english_words():
+    from jan.answer.backends.extractive import dutch_only
+    from jan.core.types import Citation, Critique, Point
+
+    crit = Critique(persona="jan", question="q", language="nl", verdict="opposes", summary="s", points=[
+        Point("Wat ik lees: Two boardrooms asked to remove the phone number.", "evidence",
+              [Citation("E1", "Two boardrooms asked to remove the phone number.", True, True)]),
+        Point("Ik ben een customer die niet verplicht wil worden.", "inference"),
+        Point("Ik wil gewoon iemand kunnen bellen, want dat werkt.", "inference")],
+        questions_back=["Hoe kan ik deze proposal veranderen?"])
+    assert dutch_only(crit, "Het telefoonnummer van de website halen?") == 2
+    assert [p.text for p in crit.points] == ["Wat ik lees: Two boardrooms asked to remove the phone number.",
+                                             "Ik wil gewoon iemand kunnen bellen, want dat werkt."]
+    assert crit.questions_back == ["Hebben jullie klanten zoals ik gevraagd wat “het telefoonnummer van de website "
+                                   "halen” voor hen betekent?"]
+    crit.language = "en"
+    assert dutch_only(crit, "x") == 0

@@ -302,6 +302,7 @@ class Engine:
         critique_mod.check_support(crit, included)
         if backend.steered:  # the embedded model: its point says the quote when its own words do not agree
             extractive.quote_led(crit, included, language)
+            extractive.dutch_only(crit, question)
         if claimed != "no-evidence" and crit.verdict == "no-evidence" and crit.summary:
             # the summary argued a verdict no verified evidence carries (an obeyed injection, a made-up quote):
             # it is not shown under no-evidence; the plain sentence below replaces it

@@ -55,6 +55,8 @@ _NOTES_NL = [
      "getoond, niet geciteerd"),
     (r"(\d+) point\(s\) in the model's words did not agree with their quote: the quote is shown instead",
      r"\1 punt(en) in de woorden van het model kwam(en) niet overeen met het citaat: het citaat staat er nu"),
+    (r"(\d+) sentence\(s\) the model wrote with English words in a Dutch answer were left out",
+     r"\1 zin(nen) van het model met Engelse woorden in een Nederlands antwoord weggelaten"),
     (r"the stance model's match alone said (.*); the local model's reading decided",
      r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]

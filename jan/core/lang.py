@@ -20,3 +20,14 @@ def detect(text: str, default: str = "en") -> str:
     if nl == en:
         return default
     return "nl" if nl > en else "en"
+
+
+# Words of the EN list that are not also Dutch words ("of", "want", "me", "was" are), plus a few a small model
+# mixes into Dutch: a Dutch sentence holding one of them is not Dutch.
+ENGLISH_ONLY = (EN - NL - {"of", "want", "me", "was", "a", "an", "as", "do"}) | {"proposal", "verdict", "evidence"}
+
+
+def english_words(text: str) -> list[str]:
+    """The English-only words in a text meant to be Dutch (names and quotes are the caller's to leave out)."""
+    return [w for w in re.findall(r"[a-zà-ÿ']+", text.lower()) if w in ENGLISH_ONLY]
+

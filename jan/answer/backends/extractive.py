@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ...core.lang import english_words
 from ...core.textclean import sentences, strip_controls
 from ...core.types import Citation, Critique, Evidence, MythFlag, Point, Reason
 from ...evidence.myths import proposal
@@ -212,5 +213,22 @@ def quote_led(crit: Critique, evidence: list[Evidence], language: str) -> int:
     if n:
         crit.notes.append(f"{n} point(s) in the model's words did not agree with their quote: the quote is shown "
                           "instead")
+    return n
+
+
+def dutch_only(crit: Critique, question: str) -> int:
+    """A Dutch answer from the embedded model keeps only the model's own sentences (inference points, questions
+    back) that hold no English word; the quotes are the sources' words and stay. A question back left out is
+    replaced by the extractive one, so the team is still asked something. Returns how many were left out."""
+    if crit.language != "nl":
+        return 0
+    points = [p for p in crit.points if p.citations or not english_words(p.text)]
+    back = [q for q in crit.questions_back if not english_words(q)]
+    n = len(crit.points) - len(points) + len(crit.questions_back) - len(back)
+    if crit.questions_back and not back:
+        back = [TEXT["nl"]["back"][0].format(p=proposal_text(question))]
+    crit.points, crit.questions_back = points, back
+    if n:
+        crit.notes.append(f"{n} sentence(s) the model wrote with English words in a Dutch answer were left out")
     return n
 
