@@ -409,3 +409,17 @@ def test_a_dutch_answer_keeps_only_model_sentences_without_english_words():
                                    "halen” voor hen betekent?"]
     crit.language = "en"
     assert dutch_only(crit, "x") == 0
+
+
+def test_two_reasons_touching_one_trait_are_one_reason_in_the_why_line():
+    from jan.answer.critique import verdict_reason
+    from jan.core.types import Citation, Critique, Point, Reason
+
+    trait = "I won't queue at a desk for a routine document."
+    crit = Critique(persona="citizen", question="q", language="en", verdict="opposes", summary="s",
+                    points=[Point("p", "evidence", [Citation("E2", "some quoted words here", True, True)])],
+                    reasons=[Reason("against", "Measure calls per hour", "a", 0.9, "frustrations[0]", trait, "hits",
+                                    ["E2"]),
+                             Reason("against", "Close the desk", "b", 0.88, "frustrations[0]", trait, "hits",
+                                    ["E7", "E2"])])
+    assert verdict_reason(crit) == f"hits: {trait} [E2 ✓] [E7]"

@@ -260,7 +260,7 @@ def verdict_reason(c: Critique) -> str:
     # only reasons that argue the verdict shown: when a model's verdict differs from the stance model's (or
     # the gate set it to no-evidence), the stance model's reasons are in the notes, not under the verdict
     fits = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
-    parts = []
+    parts: dict[str, list[str]] = {}  # one entry per head: two practices touching one trait are one reason here
     for r in [r for r in c.reasons if r.direction in fits][:2]:
         if c.language == "nl":
             head = f"{RELATION_NL.get(r.relation, 'onderzoek ' + ('voor' if r.direction == 'for' else 'tegen'))}: " \
@@ -268,9 +268,9 @@ def verdict_reason(c: Critique) -> str:
         else:
             head = f"{r.relation}: {_short(display(r.trait))}" if r.trait else \
                 f"research {r.direction}: {_short(display(r.practice))}"
-        cites = " ".join(f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence)
-        parts.append(f"{head} {cites}".strip())
-    return "; ".join(parts)
+        cites = parts.setdefault(head, [])
+        cites += [x for x in (f"[{e} ✓]" if e in ok else f"[{e}]" for e in r.evidence) if x not in cites]
+    return "; ".join(f"{head} {' '.join(cites)}".strip() for head, cites in parts.items())
 
 
 def mark(cite: Citation, language: str = "en") -> str:
