@@ -423,3 +423,18 @@ def test_two_reasons_touching_one_trait_are_one_reason_in_the_why_line():
                              Reason("against", "Close the desk", "b", 0.88, "frustrations[0]", trait, "hits",
                                     ["E7", "E2"])])
     assert verdict_reason(crit) == f"hits: {trait} [E2 ✓] [E7]"
+
+
+def test_a_point_that_only_repeats_the_summary_is_dropped():
+    from jan.answer.critique import drop_echoed_points
+    from jan.core.types import Critique, Point
+
+    summary = ("Ik ben tegen “het telefoonnummer in de kleine lettertjes”: dat komt neer op “alleen de backoffice "
+               "facturen laten aanpassen”, en dat is precies wat me ergert.")
+    crit = Critique(persona="jan", question="q", language="nl", verdict="opposes", summary=summary, points=[
+        Point("Ik ben tegen “het telefoonnummer in de kleine lettertjes”: dat komt neer op “alleen de backoffice fa.",
+              "inference"),
+        Point("Ik wil gewoon iemand aan de lijn krijgen die mijn factuur kan aanpassen.", "inference")])
+    assert drop_echoed_points(crit, summary) == 1
+    assert [p.text for p in crit.points] == ["Ik wil gewoon iemand aan de lijn krijgen die mijn factuur kan aanpassen."]
+    assert drop_echoed_points(crit, "") == 0

@@ -115,6 +115,20 @@ def drop_echoed_questions(critique: Critique, question: str) -> int:
     return before - len(critique.questions_back)
 
 
+def drop_echoed_points(critique: Critique, summary: str) -> int:
+    """Drop points that only say the summary again (a small model, handed the summary as its answer's start,
+    often copies it into its first point): five or more words, 80% of them the summary's. Returns how many."""
+    said = set(_words(summary))
+
+    def echoes(text: str) -> bool:
+        words = _words(text)
+        return len(words) >= 5 and bool(said) and sum(w in said for w in words) / len(words) >= 0.8
+
+    before = len(critique.points)
+    critique.points = [p for p in critique.points if not echoes(p.text)]
+    return before - len(critique.points)
+
+
 def verify(critique: Critique, shown: list[Evidence]) -> Critique:
     """Apply the citation gate in place; count what it did in critique.notes."""
     by_label = {e.label: normalize_for_match(e.chunk.text) for e in shown}

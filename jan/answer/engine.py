@@ -297,6 +297,7 @@ class Engine:
         # a leak of either profile form counts, whichever one this prompt used
         critique_mod.scrub_leaks(crit, instructions, "\n".join((system, *profiles)))
         critique_mod.drop_echoed_questions(crit, question)
+        critique_mod.drop_echoed_points(crit, stance_summary)
         claimed = crit.verdict
         critique_mod.verify(crit, included)
         critique_mod.check_support(crit, included)

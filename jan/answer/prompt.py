@@ -15,6 +15,7 @@ then verifies like any quote.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from ..core.textclean import sentences
@@ -96,9 +97,15 @@ def _whole_sentences(text: str, max_chars: int) -> list[str]:
     return out
 
 
-def _numbered(e: Evidence, max_chars: int) -> str:
-    """The item's sentences, each with its number (the grammar offers only those the gate can accept)."""
-    return " ".join(mark(e.label, i, s) for i, s in enumerate(_whole_sentences(e.chunk.text, max_chars), 1))
+def _numbered(e: Evidence, max_chars: int, language: str = "en") -> str:
+    """The item's sentences, each with its number (the grammar offers only those the gate can accept). A
+    built-in card ends with its Dutch summary ("… NL: …"): a Dutch answer gets it first, so the model can
+    quote Dutch words (the gate finds a quote wherever it sits in the item)."""
+    text = e.chunk.text
+    parts = re.split(r"\s+NL: ", text, maxsplit=1)
+    if language == "nl" and len(parts) == 2:
+        text = f"{parts[1]} {parts[0]}"
+    return " ".join(mark(e.label, i, s) for i, s in enumerate(_whole_sentences(text, max_chars), 1))
 
 
 def _reason_lines(stance, included: list[Evidence]) -> str:
@@ -164,7 +171,7 @@ def build(persona: Persona, question: str, evidence: list[Evidence], language: s
         max_chars = min(len(e.chunk.text), room * 4 - 60, cap)
         if max_chars < min(len(e.chunk.text), 120):  # too little room left (a short item itself is fine)
             break
-        body = _numbered(e, max_chars) if small else e.chunk.text[:max_chars]
+        body = _numbered(e, max_chars, language) if small else e.chunk.text[:max_chars]
         # the small model does not need the source line (the app shows it): ≈ 40 tokens an item less to prefill
         where = "" if small else f" source: {e.chunk.source[:80]}; {e.chunk.locator[:60]}"
         block = f"<<evidence-{nonce}>> [{e.label}]{where}\n{body}\n<</evidence-{nonce}>>"
