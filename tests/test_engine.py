@@ -536,3 +536,32 @@ def test_locators_are_said_in_dutch_and_quoted_titles_stay():
     assert locator(where, "en") == where
     assert locator("Section 'Bar and section' and final 'Tips' list", "nl") == \
         "Sectie 'Bar and section' en laatste 'Tips' lijst"
+
+
+def test_the_embedded_models_answer_that_loses_every_point_keeps_the_stance_verdict_with_quotes(shipped,
+                                                                                              monkeypatch):
+    """A steered (embedded) model's only point quotes words no item holds: the citation gate drops it. The
+    verdict was the stance model's all along, so it stays, carried by the research's own words (as in
+    extractive mode), and a note says the model's points could not be checked. A hosted model's answer
+    with the same text still ends as no-evidence."""
+    from jan.answer import engine as engine_mod
+    from jan.answer.backends import Litellm
+
+    class Steered(Litellm):
+        steered = True
+
+    text = ('VERDICT: opposes\nSUMMARY: I would feel shut out.\n'
+            '- [evidence] They hid the number [E1: "the number was hidden behind seven menus"]\n'
+            '- [inference] I would just phone a competitor instead.\n')
+    hosted = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
+    assert hosted.verdict == "no-evidence"
+    monkeypatch.setattr(engine_mod, "backend_for", lambda model: Steered(model))
+    crit = with_model(shipped, text).ask(PHONE, model="openai/gpt-4o-mini")
+    assert crit.verdict == "opposes" and not crit.abstained
+    ev = [p for p in crit.points if p.kind == "evidence"]
+    assert ev and all(c.verified and c.supports for p in ev for c in p.citations)
+    by_label = {e.label: e for e in crit.evidence}
+    assert all(by_label[c.evidence_id].bears for p in ev for c in p.citations)
+    assert "I would just phone a competitor instead." in [p.text for p in crit.points]
+    assert any(n.startswith("none of the model's points could be checked") for n in crit.notes)
+    assert not any(n.startswith("no point survived") for n in crit.notes)

@@ -304,6 +304,8 @@ class Engine:
         if backend.steered:  # the embedded model: its point says the quote when its own words do not agree
             extractive.quote_led(crit, included, language)
             extractive.dutch_only(crit, question)
+            if crit.verdict == "no-evidence" and judgment.verdict != "no-evidence":
+                self._quotes_instead(crit, persona, question, evidence, language, myths, judgment)
         if claimed != "no-evidence" and crit.verdict == "no-evidence" and crit.summary:
             # the summary argued a verdict no verified evidence carries (an obeyed injection, a made-up quote):
             # it is not shown under no-evidence; the plain sentence below replaces it
@@ -327,6 +329,24 @@ class Engine:
             crit.summary = extractive.summary(question, judgment if crit.verdict == judgment.verdict
                                               else _bare(crit.verdict), language, evidence)
         return crit
+
+    @staticmethod
+    def _quotes_instead(crit: Critique, persona, question, evidence, language, myths, judgment) -> None:
+        """The embedded model's answer lost every evidence point (none cited a sentence that bears on the
+        proposal, or it only repeated the summary): the stance model's verdict is shown with the points
+        extractive mode gives (the research's own words, or the profile when nothing bears) and the model's
+        own inference points after them."""
+        ext = extractive.build(persona, question, evidence, language, myths, judgment)
+        critique_mod.verify(ext, evidence)
+        critique_mod.check_support(ext, evidence)
+        if ext.verdict == "no-evidence":
+            return
+        crit.verdict, crit.abstained, crit.rests_on_profile = ext.verdict, False, ext.rests_on_profile
+        crit.points = [p for p in ext.points if p.kind == "evidence" or ext.rests_on_profile][:3] + \
+            [p for p in crit.points if p.kind == "inference" and not p.citations]
+        crit.notes = [n for n in crit.notes if not n.startswith("no point survived the citation gate")]
+        crit.notes.append("none of the model's points could be checked against the evidence: the points "
+                          "quoted are the research's own words")
 
     def _keep_stance(self, crit: Critique, history: list[Turn], is_pushback: bool, language: str) -> Critique:
         """A push-back without new evidence keeps the verdict and says so in a sentence or two, pointing back

@@ -57,6 +57,9 @@ _NOTES_NL = [
      r"\1 punt(en) in de woorden van het model kwam(en) niet overeen met het citaat: het citaat staat er nu"),
     (r"(\d+) sentence\(s\) the model wrote with English words in a Dutch answer were left out",
      r"\1 zin(nen) van het model met Engelse woorden in een Nederlands antwoord weggelaten"),
+    (r"none of the model's points could be checked against the evidence: the points quoted are the research's "
+     r"own words", "geen van de punten van het model kon aan het bewijs worden getoetst: de geciteerde punten "
+     "zijn de eigen woorden van het onderzoek"),
     (r"the stance model's match alone said (.*); the local model's reading decided",
      r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]
