@@ -565,3 +565,23 @@ def test_the_embedded_models_answer_that_loses_every_point_keeps_the_stance_verd
     assert "I would just phone a competitor instead." in [p.text for p in crit.points]
     assert any(n.startswith("none of the model's points could be checked") for n in crit.notes)
     assert not any(n.startswith("no point survived") for n in crit.notes)
+
+
+def test_the_embedded_model_does_not_write_dutch_the_research_does(shipped, monkeypatch):
+    """The 1.5B model's Dutch was grammatical in half the answers read: a Dutch question to it gets the
+    answer built from the research's own Dutch words, without calling the model, and says so."""
+    from jan.answer.backends import Local
+    from jan.answer.labels import note
+
+    def no_model(*a, **k):
+        raise AssertionError("the embedded model was asked to write Dutch")
+
+    monkeypatch.setattr(Local, "stream", no_model)
+    crit = shipped.ask(PHONE_NL, model="local/qwen2.5-coder-1.5b")
+    assert crit.language == "nl" and crit.verdict == "opposes"
+    assert [p for p in crit.points if p.kind == "evidence"]
+    said = [n for n in crit.notes if "does not write nl well" in n]
+    assert said and note(said[0], "nl").endswith("schrijft geen goed Nederlands: dit antwoord is opgebouwd uit de "
+                                                 "eigen woorden van het onderzoek")
+    with pytest.raises(AssertionError, match="asked to write Dutch"):  # in English it still writes
+        shipped.ask(PHONE, model="local/qwen2.5-coder-1.5b")

@@ -240,7 +240,8 @@ class Engine:
             for e in evidence:
                 if e.chunk.tag != "builtin":
                     e.bears, e.why = True, "own documents"
-        if not backend.generates:
+        writes = backend.generates and (backend.writes is None or language in backend.writes or own_docs)
+        if not writes:
             crit = extractive.build(persona, topic, evidence, language, myths, judgment)
             crit.question = question
             critique_mod.verify(crit, evidence)
@@ -250,6 +251,9 @@ class Engine:
         else:
             crit = self._generate(persona, question, evidence, language, myths, history, backend, judgment,
                                   on_token, cancel, own_docs)
+        if backend.generates and not writes:
+            crit.notes.append(f"{backend.model} does not write {language} well: this answer is built from the "
+                              "research's own words")
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons

@@ -60,6 +60,8 @@ _NOTES_NL = [
     (r"none of the model's points could be checked against the evidence: the points quoted are the research's "
      r"own words", "geen van de punten van het model kon aan het bewijs worden getoetst: de geciteerde punten "
      "zijn de eigen woorden van het onderzoek"),
+    (r"(\S+) does not write nl well: this answer is built from the research's own words",
+     r"\1 schrijft geen goed Nederlands: dit antwoord is opgebouwd uit de eigen woorden van het onderzoek"),
     (r"the stance model's match alone said (.*); the local model's reading decided",
      r"de vergelijking met de praktijken alleen gaf \1; de lezing van het lokale model besliste"),
 ]
