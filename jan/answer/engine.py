@@ -242,18 +242,16 @@ class Engine:
                     e.bears, e.why = True, "own documents"
         writes = backend.generates and (backend.writes is None or language in backend.writes or own_docs)
         if not writes:
-            crit = extractive.build(persona, topic, evidence, language, myths, judgment)
+            crit = self._extractive(persona, topic, evidence, language, myths, judgment)
             crit.question = question
-            critique_mod.verify(crit, evidence)
-            critique_mod.check_support(crit, evidence)
+            if backend.generates:
+                crit.notes.append(f"{backend.model} does not write {language} well: this answer is built from "
+                                  "the research's own words")
             if on_token:
                 on_token(crit.summary)
         else:
             crit = self._generate(persona, question, evidence, language, myths, history, backend, judgment,
                                   on_token, cancel, own_docs)
-        if backend.generates and not writes:
-            crit.notes.append(f"{backend.model} does not write {language} well: this answer is built from the "
-                              "research's own words")
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons
@@ -335,14 +333,19 @@ class Engine:
         return crit
 
     @staticmethod
-    def _quotes_instead(crit: Critique, persona, question, evidence, language, myths, judgment) -> None:
+    def _extractive(persona, question, evidence, language, myths, judgment) -> Critique:
+        """The answer extractive mode gives (the research's own words), through the citation gate."""
+        crit = extractive.build(persona, question, evidence, language, myths, judgment)
+        critique_mod.verify(crit, evidence)
+        critique_mod.check_support(crit, evidence)
+        return crit
+
+    def _quotes_instead(self, crit: Critique, persona, question, evidence, language, myths, judgment) -> None:
         """The embedded model's answer lost every evidence point (none cited a sentence that bears on the
         proposal, or it only repeated the summary): the stance model's verdict is shown with the points
         extractive mode gives (the research's own words, or the profile when nothing bears) and the model's
         own inference points after them."""
-        ext = extractive.build(persona, question, evidence, language, myths, judgment)
-        critique_mod.verify(ext, evidence)
-        critique_mod.check_support(ext, evidence)
+        ext = self._extractive(persona, question, evidence, language, myths, judgment)
         if ext.verdict == "no-evidence":
             return
         crit.verdict, crit.abstained, crit.rests_on_profile = ext.verdict, False, ext.rests_on_profile

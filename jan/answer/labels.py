@@ -113,6 +113,7 @@ _LOCATOR_NL = [
     ("Introduction", "Inleiding"), ("Box", "Kader"), ("final", "laatste"), ("list", "lijst"),
     ("channels", "kanalen"), ("departments", "afdelingen"), ("and", "en"), ("on", "over"),
 ]
+_LOCATOR_TABLE = dict(_LOCATOR_NL)
 _LOCATOR_RE = re.compile(r"\b(" + "|".join(re.escape(en) for en, _ in _LOCATOR_NL) + r")\b")
 
 
@@ -120,9 +121,9 @@ def locator(text: str, language: str) -> str:
     """Where in its source an item sits, in the answer's language (quoted titles untouched)."""
     if language != "nl":
         return text
-    table = dict(_LOCATOR_NL)
     parts = re.split(r"('[^']*')", text)
-    return "".join(p if p.startswith("'") else _LOCATOR_RE.sub(lambda m: table[m.group(1)], p) for p in parts)
+    return "".join(p if p.startswith("'") else _LOCATOR_RE.sub(lambda m: _LOCATOR_TABLE[m.group(1)], p)
+                   for p in parts)
 
 
 def short_source(source: str, limit: int = 60) -> str:

@@ -15,11 +15,11 @@ then verifies like any quote.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from ..core.textclean import sentences
 from ..core.types import Evidence, MythFlag
+from ..evidence.chunking import card_parts
 from ..personas.persona import Persona
 from .backends.cites import SUMMARY_KEY, mark
 
@@ -101,10 +101,8 @@ def _numbered(e: Evidence, max_chars: int, language: str = "en") -> str:
     """The item's sentences, each with its number (the grammar offers only those the gate can accept). A
     built-in card ends with its Dutch summary ("… NL: …"): a Dutch answer gets it first, so the model can
     quote Dutch words (the gate finds a quote wherever it sits in the item)."""
-    text = e.chunk.text
-    parts = re.split(r"\s+NL: ", text, maxsplit=1)
-    if language == "nl" and len(parts) == 2:
-        text = f"{parts[1]} {parts[0]}"
+    main, nl = card_parts(e.chunk.text)
+    text = f"{nl} {main}" if language == "nl" and nl else e.chunk.text
     return " ".join(mark(e.label, i, s) for i, s in enumerate(_whole_sentences(text, max_chars), 1))
 
 

@@ -62,7 +62,7 @@ class Relevance:
         for r in judgment.reasons:
             if r.card_id:
                 deciding[r.card_id] = max(deciding.get(r.card_id, 0.0), r.similarity)
-        lexical = lexical or {}
+        lexical, myth_cards = lexical or {}, set(myth_cards)
         queries = q[None, :]
         weak: list[str] = []
         for e in evidence:
@@ -72,7 +72,7 @@ class Relevance:
             if card and card in deciding and (rank <= REASON_LEX_RANK or (
                     e.relevance >= REASON_SENTENCE_MIN and deciding[card] >= REASON_PRACTICE_MIN)):
                 e.bears, e.why = True, "reason"
-            elif card and card in set(myth_cards):
+            elif card and card in myth_cards:
                 e.bears, e.why = True, "myth"
             elif judgment.verdict != "no-evidence" and e.relevance >= SENTENCE_MIN:
                 e.bears, e.why = True, "similar"

@@ -112,6 +112,13 @@ def _span(first: str, last: str) -> str:
     return f"{first} … {last}"
 
 
+def card_parts(text: str) -> tuple[str, str]:
+    """A card chunk's text as (main text, Dutch summary): card_chunks writes the summary after "NL: "
+    ("" when the card has none)."""
+    parts = re.split(r"\s+NL: ", text, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+
+
 def card_chunks(cards, tag: str = "builtin") -> list[Chunk]:
     """One chunk per evidence card (cards are written to hold one idea)."""
     out = []

@@ -10,6 +10,7 @@ import re
 from ...core.lang import english_words
 from ...core.textclean import sentences, strip_controls
 from ...core.types import Citation, Critique, Evidence, MythFlag, Point, Reason
+from ...evidence.chunking import card_parts
 from ...evidence.myths import proposal
 from ...personas.persona import Persona
 from ..critique import MIN_QUOTE_WORDS
@@ -82,8 +83,8 @@ def _lower_first(text: str) -> str:
 
 
 def _best_sentence(text: str, query_words: set[str], language: str) -> str:
-    parts = re.split(r"\s+NL: ", text, maxsplit=1)
-    pools = [parts[1], parts[0]] if language == "nl" and len(parts) > 1 else parts[:1]
+    main, nl = card_parts(text)
+    pools = [nl, main] if language == "nl" and nl else [main]
     def score(s: str) -> int:
         return len(set(re.findall(r"\w{4,}", s.lower())) & query_words)
     for pool in pools:  # a Dutch summary too short to quote falls back to the card's main text
