@@ -11,9 +11,20 @@ from ..answer.critique import mark, verdict_reason
 from ..answer.labels import labels, locator, note, verdict_word
 from ..core.sanitize import display as strip_controls  # every model/document field: no escape, no mark
 from ..core.textclean import normalize_for_match
-from ..core.types import Critique, Evidence
+from ..core.types import Citation, Critique, Evidence
 
 VERDICT_STYLE = {"supports": "bold green", "opposes": "bold red", "mixed": "bold yellow", "no-evidence": "bold magenta"}
+
+
+def cite_mark(cite: Citation, language: str = "en", clickable: bool = True) -> Text:
+    """A citation as the markdown export writes it (answer.critique.mark: `[E1 ✓ quote verified · supports the
+    point]`), coloured by the gate's two marks: the quote was found in the item (✓/✗), and it supports the
+    point. mark() already cleans the label; the mark itself must not go through display(), which turns any
+    `[E1 …]` into `(E1)`. A click on it selects that item in the evidence panel (keyboard: F4, or 1-9 there)."""
+    label = cite.evidence_id if re.fullmatch(r"E\d{1,2}", cite.evidence_id) else ""
+    style = Style(color="green" if cite.verified and cite.supports else "yellow" if cite.verified else "red",
+                  meta={"@click": f"app.show_evidence('{label}')"} if label and clickable else None)
+    return Text(mark(cite, language), style=style)
 
 
 def critique_text(c: Critique, persona_name: str) -> Text:
@@ -34,12 +45,8 @@ def critique_text(c: Critique, persona_name: str) -> Text:
             t.append(f"\n○ {lab['inference'].lower()} ", style="bold yellow")
             t.append(strip_controls(p.text), style="italic")
         for cite in p.citations:
-            # two marks: the quote was found in the item (✓/✗), and it supports the point
-            # a click on [E#] selects that item in the evidence panel (keyboard: F4, or 1-9 in the panel)
-            label = cite.evidence_id if re.fullmatch(r"E\d{1,2}", cite.evidence_id) else ""
-            style = Style(color="green" if cite.verified and cite.supports else "yellow" if cite.verified else "red",
-                          meta={"@click": f"app.show_evidence('{label}')"} if label else None)
-            t.append(f" {strip_controls(mark(cite, c.language))}", style=style)
+            t.append(" ")
+            t.append_text(cite_mark(cite, c.language))
         for cite in p.citations:  # the source's words beside the persona's, when they differ
             if cite.quote and normalize_for_match(cite.quote) not in normalize_for_match(p.text):
                 t.append(f"\n    “{strip_controls(cite.quote)}”", style="dim")
