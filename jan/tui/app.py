@@ -234,6 +234,7 @@ class JanApp(MeetingMixin, App):
             pid = reading.persona or self.persona_id
             if pid != self.persona_id:
                 self.call_from_thread(asked.update, Text(f"You → {pid}: {question}"))
+            self.call_from_thread(answer.start_stream, *self.stream_labels(pid, question))
             self.call_from_thread(self.set_status, "searching the evidence…")
             crit = engine.ask(
                 question, pid, history=self.turns_on(reading.proposal),
@@ -248,6 +249,14 @@ class JanApp(MeetingMixin, App):
         self.remember(question, crit, reading.proposal)
         self.last_markdown = to_markdown(crit)
         self.call_from_thread(self.answer_done, answer, crit)
+
+    def stream_labels(self, pid: str, question: str) -> tuple[str, str]:
+        """The name and language a streamed answer is drawn with until the finished answer replaces it."""
+        from ..core.lang import detect
+
+        persona = self.engine.registry.get(pid)
+        before = self.history[-1].critique.language if self.history else persona.language
+        return persona.name, detect(question, default=before)
 
     def _show_evidence_then_go_on(self, evidence) -> None:
         """Worker side: fill the panel and wait (≤ 1 s) until it is on screen. Generation keeps both cores
@@ -278,10 +287,17 @@ class JanApp(MeetingMixin, App):
 
     def answer_failed(self, answer: ThreadMessage, message: str, partial: str) -> None:
         answer.remove()
-        text = f"⚠ {message}"
-        if partial:
-            text += f"\n(partial answer kept below)\n{partial}"
-        self.add_message(Text(text + "\nYour question is in the input history (↑) — press Enter to retry."), "error")
+        from .stream import StreamView
+
+        text = Text(f"⚠ {message}")
+        if partial:  # the model's line format drawn as an answer, never its markers
+            view = answer.view or StreamView()
+            if not view.raw:
+                view.feed(partial)
+            text.append("\n(partial answer kept below)\n")
+            text.append_text(view.render(final=True))
+        text.append("\nYour question is in the input history (↑) — press Enter to retry.")
+        self.add_message(text, "error")
         self.busy = False
         self.set_status("error — see the notice in the thread")
 

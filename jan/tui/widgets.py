@@ -53,15 +53,23 @@ class ThreadMessage(Static):
     def __init__(self, text: Text | str, kind: str):
         super().__init__(text if isinstance(text, Text) else Text(text), markup=False, classes=f"msg {kind}")
         self.raw = text.plain if isinstance(text, Text) else text
-        self.streamed = ""
-        self._cleaner = None
+        self.view = None  # the streamed answer (stream.StreamView), until the finished answer replaces it
+
+    def start_stream(self, name: str = "", language: str = "en") -> None:
+        """Who is answering and in what language: the streamed verdict and labels are drawn with them."""
+        from .stream import StreamView
+
+        self.view = StreamView(name, language)
+
+    @property
+    def streamed(self) -> str:
+        return self.view.raw if self.view is not None else ""
 
     def stream(self, token: str) -> None:
-        from ..core.sanitize import StreamCleaner
-
-        self._cleaner = self._cleaner or StreamCleaner()  # model tokens: no escape or forged mark passes
-        self.streamed += self._cleaner.feed(token)
-        self.update(Text(self.streamed))
+        """A model token: shown as the answer will look, never the line format's markers."""
+        if self.view is None:
+            self.start_stream()
+        self.update(self.view.feed(token))
 
 
 class EvidencePanel(VerticalScroll):
