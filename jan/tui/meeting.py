@@ -217,6 +217,9 @@ class MeetingMixin:
         if self.busy or not self.proposal:
             self.notify("Ask a question first; F9 then asks its proposal to every other persona.", severity="warning")
             return
+        if set(self.engine.registry.ids()) <= set(self.latest_on(self.proposal)):
+            self.open_panel(self.proposal)  # everyone has answered it: the same panel again, nobody re-asked
+            return
         self.busy = True
         self.run_panel(self.proposal)
 
@@ -245,8 +248,8 @@ class MeetingMixin:
             self.remember(proposal, crit, proposal, panel_id)
             self.call_from_thread(self.show_panel_answer, crit)
         self.busy = False
-        self.call_from_thread(self.show_panel_summary, proposal)
         self.call_from_thread(self.set_status, "panel done · Esc closes the side-by-side view")
+        self.call_from_thread(self.show_panel_summary, proposal)
 
     def show_panel_answer(self, crit) -> None:
         from .render import critique_text
@@ -261,12 +264,20 @@ class MeetingMixin:
                        {p.id: p.name for p in self.engine.registry.all()})
 
     def show_panel_summary(self, proposal: str, open_screen: bool = True) -> None:
-        from .panel import PanelScreen, summary_text
+        from .panel import summary_text
 
-        cmp = self.comparison(proposal)
-        self.add_message(summary_text(cmp), "system panel-summary")
+        self.add_message(summary_text(self.comparison(proposal)), "system panel-summary")
         if open_screen:
-            self.open_modal(PanelScreen(cmp))
+            self.open_panel(proposal)
+
+    def open_panel(self, proposal: str) -> None:
+        """The side-by-side view; once it is closed the status line says how to see it again."""
+        from .panel import PanelScreen
+
+        def closed(_result) -> None:
+            self.set_status(f"panel on the proposal: {len(self.latest_on(proposal))} personas · F9 shows it again")
+
+        self.open_modal(PanelScreen(self.comparison(proposal), self.latest_on(proposal)), closed)
 
     # ------------------------------------------------------------ export
     def action_export(self) -> None:
