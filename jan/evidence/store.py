@@ -20,6 +20,7 @@ from ..core.errors import JanError
 from ..core.sqlite import check_not_newer, migrate
 from ..core.types import Chunk
 from .embed import Embedder, get_embedder
+from .vector_cache import cached
 from .vectordb import ExtraVectors, chroma_client, is_write_failure, move_aside, paged_metadatas, sha256_file  # noqa: F401
 
 # PRAGMA user_version counts these (core.sqlite.migrate); a manifest from before user_version (version 0)
@@ -62,7 +63,8 @@ class Store(ExtraVectors):
 
     def __init__(self, settings, embedder: Embedder | None = None, *, repair: bool = False):
         self.settings = settings
-        self.embedder = embedder or get_embedder(settings.embedder)
+        # vectors of everything derived from the corpus and personas are kept under home/index (vector_cache)
+        self.embedder = cached(embedder or get_embedder(settings.embedder), settings.home)
         self.name = f"jan-{self.embedder.name}"[:60]
         self.repairs: list[str] = []  # what repair did, one line each
         index = settings.home / "index"
