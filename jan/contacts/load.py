@@ -1,0 +1,224 @@
+"""`add_file`: an export into the contacts database in one transaction. DuckDB reads the file itself (a UTF-8
+CSV/TSV directly; anything else after `convert`); every row is parsed in SQL; rows with a bad date or with
+nothing to say what they are about are counted, named by line and kept out; re-adding the same content
+(same sha256) changes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..core.errors import JanError
+from .columns import Mapping, channel_fixes, channel_sql, date_sql, recognise
+from .convert import jsonl_source, transcode_csv, xlsx_source
+from .lines import line_numbers
+from .sniff import Source, check_file, detect_encoding, detect_format, read_head, sniff_csv
+from .store import connect, sha256_file
+
+MAX_LINE_BYTES = 2 << 20  # DuckDB's default; a larger one makes it write the table again at close
+KEEP_BAD = 10_000  # bad rows named in the database; all are counted
+
+
+@dataclass
+class AddReport:
+    path: Path
+    sha256: str
+    file_id: int | None = None
+    rows: int = 0
+    bad: int = 0
+    bad_rows: list[tuple[int, str, str, str]] = field(default_factory=list)  # first ones: line, field, reason, value
+    mapping: Mapping | None = None
+    source: Source | None = None
+    already: bool = False
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.source.notes) if self.source else []
+
+
+def prepare(path: Path, head: bytes, tmp: Path, sheet: str | None = None) -> Source:
+    """The export sniffed and, when DuckDB should not read it as it is, converted into `tmp`."""
+    fmt = detect_format(path, head)
+    if fmt == "xlsx":
+        return xlsx_source(path, tmp / "converted.csv", sheet)
+    if fmt == "jsonl":
+        return jsonl_source(path, tmp / "converted.csv")
+    encoding = detect_encoding(head)
+    src = sniff_csv(path, head, encoding)
+    if encoding != "utf-8":
+        return transcode_csv(src, tmp / "converted.csv")
+    src.load_path = path
+    return src
+
+
+def add_file(home: Path, path: Path | str, *, maps: dict[str, str] | None = None, sheet: str | None = None,
+             date_order: str | None = None, on_mapping: Callable[[Source, Mapping], None] | None = None,
+             dry_run: bool = False) -> AddReport:
+    """Load one export. `on_mapping(source, mapping)` is called before anything is stored (the CLI prints it).
+    Raises JanError with one line naming the file (and field or line) for anything it cannot load."""
+    started = time.perf_counter()
+    path = Path(path)
+    check_file(path)
+    head = read_head(path)
+    detect_format(path, head)  # refuse binaries and the like before hashing a large file
+    digest = sha256_file(path)
+    report = AddReport(path=path, sha256=digest, dry_run=dry_run)
+    with connect(home, write=True) as con:
+        hit = con.execute("SELECT file_id, rows, bad FROM files WHERE sha256 = ?", [digest]).fetchone()
+        if hit:
+            report.file_id, report.rows, report.bad, report.already = int(hit[0]), int(hit[1]), int(hit[2]), True
+            return report
+        tmp = Path(tempfile.mkdtemp(prefix="import-", dir=Path(home) / "contacts"))
+        try:
+            src = report.source = prepare(path, head, tmp, sheet)
+            mapping = report.mapping = recognise(src.columns, src.sample, maps, date_order, where=src.name)
+            if on_mapping:
+                on_mapping(src, mapping)
+            if dry_run:
+                return report
+            _load(con, src, mapping, report, tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read_csv(src: Source) -> tuple[str, list[str]]:
+    """The read_csv(...) call for the load file and the internal column names (c0, c1 …)."""
+    names = (["__line"] if src.line_column else []) + [f"c{i}" for i in range(len(src.columns))]
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    delim = src.delimiter.replace("'", "''")
+    path = str(src.load_path).replace("'", "''")
+    header = "true" if (src.header or src.line_column) else "false"
+    skip = 0 if src.line_column else src.skip
+    return (f"read_csv('{path}', delim='{delim}', header={header}, skip={skip}, quote='\"', escape='\"', "
+            f"auto_detect=false, columns={columns}, store_rejects=true, rejects_table='jan_rejects', "
+            f"rejects_scan='jan_rejects_scan')"), names
+
+
+def _select(src: Source, mapping: Mapping, file_id: int) -> str:
+    """The SELECT that parses every record; `problem` says why a record is bad ('field<TAB>why<TAB>value')."""
+    reader, _ = _read_csv(src)
+
+    def col(role: str, trim: bool = True) -> str:
+        i = mapping.roles.get(role)
+        return "NULL::VARCHAR" if i is None else f"nullif(trim(c{i}), '')" if trim else f"nullif(c{i}, '')"
+
+    line = "TRY_CAST(__line AS BIGINT)" if src.line_column else "NULL::BIGINT"
+    date_col = f"c{mapping.roles['date']}"
+    about = [f"({r} IS NULL OR (strlen({r}) < 16 AND trim({r}) = ''))" for r, role in (("txt", "text"),
+             ("cat", "category")) if role in mapping.roles]
+    what = "text" if "text" in mapping.roles else "category"
+    ch = mapping.roles.get("channel")
+    channel = "NULL::VARCHAR" if ch is None else channel_sql(f"c{ch}", [r[ch] for r in src.sample if ch < len(r)])
+    return f"""
+      SELECT {file_id}, rec, line, d, ch, cat, txt, seg, NULL, NULL,
+        CASE WHEN raw_date IS NULL THEN 'date' || chr(9) || 'empty date' || chr(9)
+             WHEN d IS NULL THEN 'date' || chr(9) || 'not a date' || chr(9) || left(raw_date, 60)
+             WHEN d < DATE '1970-01-01' OR d > DATE '2100-12-31'
+               THEN 'date' || chr(9) || 'date out of range' || chr(9) || left(raw_date, 60)
+             WHEN {' AND '.join(about)} THEN '{what}' || chr(9) || 'empty {what}' || chr(9) END
+      FROM (SELECT row_number() OVER () AS rec, {line} AS line, nullif(trim({date_col}), '') AS raw_date,
+                   {date_sql(f"nullif(trim({date_col}), '')", mapping.date_order)} AS d, {channel} AS ch,
+                   {col('category')} AS cat, {col('text', trim=False)} AS txt, {col('segment')} AS seg
+            FROM {reader})"""
+
+
+def _fix_channels(con, file_id: int) -> None:
+    """Channel values that appeared only after the sample, mapped to their canonical name."""
+    values = [r[0] for r in con.execute("SELECT DISTINCT channel FROM contacts WHERE file_id = ?",
+                                        [file_id]).fetchall()]
+    for raw, canon in channel_fixes(values).items():
+        con.execute("UPDATE contacts SET channel = ? WHERE file_id = ? AND channel = ?", [canon, file_id, raw])
+
+
+def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path) -> None:
+    """Everything in one transaction: contacts, bad rows, the file's row; a failure rolls all of it back. A CSV
+    whose lines mix encodings is read line by line instead (`convert.transcode_csv`) and loaded again."""
+    import duckdb
+
+    file_id = int(con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchone()[0])
+    for attempt in (1, 2):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            try:
+                con.execute("INSERT INTO contacts " + _select(src, mapping, file_id))
+            except duckdb.Error as exc:
+                raise JanError(f"{src.name}: cannot be read as {src.format.upper()} "
+                               f"({str(exc).splitlines()[0][:200]})") from None
+            rejects = _rejects(con)
+            if attempt == 1 and not src.line_column and any(kind == "INVALID ENCODING" for _, kind, _ in rejects):
+                con.execute("ROLLBACK")
+                transcode_csv(src, tmp / "converted.csv")
+                continue
+            total = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ?", [file_id]).fetchone()[0])
+            _bad_rows(con, src, file_id, rejects, total, report)
+            con.execute("DELETE FROM contacts WHERE file_id = ? AND problem IS NOT NULL", [file_id])
+            _fix_channels(con, file_id)
+            rows = total - (report.bad - len(rejects) - len(src.bad))
+            if rows == 0:
+                first = "; ".join(f"{src.line_word} {ln}: {f or 'row'}: {why}" for ln, f, why, _ in report.bad_rows[:2])
+                raise JanError(f"{src.name}: no usable rows ({report.bad:,} bad{': ' + first if first else ''}); "
+                               "nothing imported")
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        [file_id, report.sha256, str(src.path.resolve()), src.path.name, src.path.stat().st_size,
+                         src.format, rows, report.bad, json.dumps(mapping.to_dict()), json.dumps(src.notes),
+                         datetime.now().replace(microsecond=0)])
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # nothing open
+            raise
+        finally:
+            con.execute("DROP TABLE IF EXISTS jan_rejects; DROP TABLE IF EXISTS jan_rejects_scan")
+        report.file_id, report.rows = file_id, rows
+        return
+
+
+def _rejects(con) -> list[tuple[int, str, str]]:
+    """DuckDB's rejected records of this load: (byte offset, error type, message)."""
+    try:
+        rows = con.execute("SELECT line_byte_position, error_type::VARCHAR, error_message FROM jan_rejects "
+                           "ORDER BY line_byte_position").fetchall()
+    except Exception:  # no table: nothing was rejected
+        return []
+    return [(int(r[0] or 0), r[1], r[2]) for r in rows]
+
+
+_REJECT_WHY = {"TOO MANY COLUMNS": "more fields than the header", "MISSING COLUMNS": "fewer fields than the header",
+               "LINE SIZE OVER MAXIMUM": f"line longer than {MAX_LINE_BYTES:,} bytes",
+               "UNQUOTED VALUE": "a quote inside an unquoted field", "INVALID STATE": "broken quoting",
+               "INVALID ENCODING": "not UTF-8"}
+
+
+def _bad_rows(con, src: Source, file_id: int, rejects: list[tuple[int, str, str]], total: int,
+              report: AddReport) -> None:
+    """Name the bad rows by their line: those parsed but unusable (problem set), DuckDB's rejects, and those the
+    conversion found. At most KEEP_BAD are stored; all are counted."""
+    parsed_bad = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ? AND problem IS NOT NULL",
+                                 [file_id]).fetchone()[0])
+    report.bad = parsed_bad + len(rejects) + len(src.bad)
+    recs = con.execute("SELECT rec, line, problem FROM contacts WHERE file_id = ? AND problem IS NOT NULL "
+                       "ORDER BY rec LIMIT ?", [file_id, KEEP_BAD]).fetchall()
+    reject_lines, lines = line_numbers(src, [r[0] for r in recs if r[1] is None], [b for b, _, _ in rejects], total)
+    named = list(src.bad)
+    for (_, kind, msg), ln in zip(rejects, reject_lines, strict=True):
+        named.append((ln, "", _REJECT_WHY.get(kind, msg.split(".")[0]), ""))
+    for rec, line, problem in recs:
+        fld, why, value = (problem.split("\t") + ["", ""])[:3]
+        named.append((line if line is not None else lines[rec], fld, why, value))
+    named.sort(key=lambda r: r[0])
+    report.bad_rows = named[:KEEP_BAD]
+    if named:
+        con.executemany("INSERT INTO bad_rows VALUES (?, ?, ?, ?, ?)",
+                        [[file_id, ln, f, why, v] for ln, f, why, v in named[:KEEP_BAD]])
