@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     p.add_argument("--home", help="data folder (default: JAN_HOME or the user data dir)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    from . import ask, evaluate, evidence, meetings, personas
+    from . import ask, contacts, evaluate, evidence, meetings, personas
 
     def add(name: str, func, help: str, **kw) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help, description=help, **kw)
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("config", cmd_config, "print the effective settings and where each came from")
 
     personas.register(sub)
+    contacts.register(sub)
     ask.register(add)
     meetings.register(add)
     evidence.register(add)

@@ -29,9 +29,9 @@ def date_order(values: list[str]) -> str:
     dmy = [m for v in values if (m := _DMY.match(v))]
     if iso >= len(dmy):
         return "iso"
-    if any(int(m.group(2)) > 12 for m in dmy) and not any(int(m.group(1)) > 12 for m in dmy):
-        return "mdy"
-    return "dmy"
+    day_first = sum(int(m.group(1)) > 12 for m in dmy)  # a stray bad date must not decide it
+    month_first = sum(int(m.group(2)) > 12 for m in dmy)
+    return "mdy" if month_first > day_first else "dmy"
 
 
 def date_sql(column: str, order: str) -> str:

@@ -83,7 +83,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                    "installation", "visit", "verzetten", "reschedule", "verschenen"),
     "router": ("router", "modem", "kastje", "box", "lampje", "light", "knippert", "blinking"),
     "tv": ("tv", "televisie", "television", "zender", "zenders", "channels", "decoder", "beeld", "picture"),
-    "mobile": ("mobiel", "mobile", "telefoon", "phone", "sim", "simkaart", "bereik", "coverage", "signal",
+    "mobile": ("mobiel", "mobile", "sim", "simkaart", "bereik", "coverage", "signal",
                "signaal", "bundel", "data"),
     "website": ("website", "site", "webpagina", "page", "pagina", "online", "web"),
     "login": ("inloggen", "login", "log", "wachtwoord", "password", "account", "app", "foutmelding", "error",

@@ -188,8 +188,9 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path) -> N
 def _rejects(con) -> list[tuple[int, str, str]]:
     """DuckDB's rejected records of this load: (byte offset, error type, message)."""
     try:
-        rows = con.execute("SELECT line_byte_position, error_type::VARCHAR, error_message FROM jan_rejects "
-                           "ORDER BY line_byte_position").fetchall()
+        rows = con.execute("SELECT line_byte_position, arg_min(error_type::VARCHAR, column_idx), "
+                           "arg_min(error_message, column_idx) FROM jan_rejects GROUP BY line_byte_position "
+                           "ORDER BY line_byte_position").fetchall()  # one row per record, not per column
     except Exception:  # no table: nothing was rejected
         return []
     return [(int(r[0] or 0), r[1], r[2]) for r in rows]
