@@ -147,6 +147,10 @@ def recognise(columns: list[str], sample: list[list[str]], maps: dict[str, str] 
         if best is not None and scores[best].get(role, 0) >= (0.8 if role in ("date", "text", "category") else 0.6):
             mapping.roles[role], mapping.how[role] = best, "content"
             taken.add(best)
+    if "date" not in mapping.roles:  # a column named as a date whose values do not parse: its rows say so
+        named = [i for i, c in enumerate(columns) if i not in taken and norm_name(c) in ROLE_NAMES["date"]]
+        if named:
+            mapping.roles["date"], mapping.how["date"] = named[0], "name"
     names = ", ".join(repr(one_line(c)) for c in columns)
     if "date" not in mapping.roles:
         raise JanError(f"{where}: no date column found (columns: {names}); name it with --map COLUMN=date")
