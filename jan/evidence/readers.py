@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..core.errors import JanError
-from ..core.sanitize import neutral
+from ..core.sanitize import neutral, one_line
 from ..core.textclean import (
     clean,
     continues,
@@ -72,6 +72,18 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 _INDENT = re.compile(r"^ ?(\t|    )")
+# a line that says something about the document rather than being part of it: "Source: https://…",
+# "Author: …", "Datum: …", a bare URL. Never a title, never a section heading.
+_META = re.compile(r"^\W*(source|sources|bron|bronnen|url|link|author|authors|auteur|auteurs|by|door|date|datum|"
+                   r"published|gepubliceerd|retrieved|opgehaald|accessed|geraadpleegd|updated|bijgewerkt|tags?|"
+                   r"lang|language|taal|id|kind|locator|title|titel|text|tekst|photo|foto|image|beeld|credits?)"
+                   r"\W*:", re.I)
+_URL = re.compile(r"https?://|www\.\w", re.I)
+
+
+def is_metadata(line: str) -> bool:
+    """Is this line about the document (source, author, date, a URL) rather than its text or title?"""
+    return bool(_META.match(line) or _URL.search(line))
 
 
 def _is_heading(line: str, nxt: str) -> bool:
@@ -80,7 +92,8 @@ def _is_heading(line: str, nxt: str) -> bool:
     s = line.strip().lstrip("#").strip()
     if line.lstrip().startswith("#"):
         return bool(s)
-    if not (2 < len(s) <= 80) or len(s.split()) > 10 or re.search(r"[.,;:!?\-–—]$", s) or not s[0].isupper():
+    if not (2 < len(s) <= 80) or len(s.split()) > 10 or re.search(r"[.,;:!?\-–—]$", s) or not s[0].isupper() \
+            or is_metadata(s):
         return False
     if _INDENT.match(line) or (nxt.strip() and nxt.strip()[:1].islower()):
         return False
@@ -234,7 +247,7 @@ def _check_docx_size(path: Path) -> None:
         raise JanError(f"{path}: cannot read Word document ({type(exc).__name__})") from None
 
 
-def _read_docx(path: Path) -> list[Block]:
+def _read_docx(path: Path) -> tuple[list[Block], str]:
     _check_docx_size(path)
     try:
         import docx
@@ -242,16 +255,21 @@ def _read_docx(path: Path) -> list[Block]:
         d = docx.Document(str(path))
     except Exception as exc:
         raise JanError(f"{path}: cannot read Word document ({type(exc).__name__})") from None
-    blocks, heading = [], ""
+    blocks, heading, title = [], "", ""
     for i, para in enumerate(d.paragraphs, 1):
         text = para.text.strip()
         if not text:
             continue
         if (para.style is not None and para.style.name.lower().startswith(("heading", "title"))):
             heading = clean(text)
+            title = title or heading
             continue
         blocks.append(Block(text, f"paragraph {i}" + (f" ({heading})" if heading else ""), heading))
-    return blocks
+    try:
+        title = title or (d.core_properties.title or "").strip()
+    except Exception:  # a broken docProps part: the heading or the file name will do
+        pass
+    return blocks, title
 
 
 class _Html(HTMLParser):
@@ -261,25 +279,34 @@ class _Html(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.skip = 0
         self.parts: list[str] = []
-        self.in_heading = False
-        self.blocks: list[tuple[str, bool]] = []
+        self.in_heading = 0  # the level of the heading being read (h1 = 1), 0 outside headings
+        self.blocks: list[tuple[str, int]] = []
+        self.in_title = False
+        self.title = ""  # the page's <title>: not text of the document
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "noscript", "template"):
             self.skip += 1
+        elif tag == "title":
+            self._flush()
+            self.in_title = True
         elif tag in self.BLOCK:
             self._flush()
-            self.in_heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+            self.in_heading = int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else 0
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "noscript", "template"):
             self.skip = max(0, self.skip - 1)
+        elif tag == "title":
+            self.in_title = False
         elif tag in self.BLOCK:
             self._flush()
-            self.in_heading = False
+            self.in_heading = 0
 
     def handle_data(self, data):
-        if not self.skip:
+        if self.in_title:
+            self.title = (self.title + data)[:1000]
+        elif not self.skip:
             self.parts.append(data)
 
     def _flush(self):
@@ -294,7 +321,7 @@ class _Html(HTMLParser):
     size = 0
 
 
-def _read_html(text: str, path: Path | None = None) -> list[Block]:
+def _read_html(text: str, path: Path | None = None) -> tuple[list[Block], str]:
     parser = _Html()
     try:
         for i in range(0, len(text), 1 << 16):  # fed in pieces, so the limits stop the work early
@@ -305,12 +332,16 @@ def _read_html(text: str, path: Path | None = None) -> list[Block]:
         raise _too_big(path or Path("<html>"), f"over {MAX_BLOCKS:,} paragraphs or {MAX_TEXT_CHARS:,} "
                        "characters of text") from None
     blocks, heading = [], ""
-    for i, (t, is_heading) in enumerate(parser.blocks, 1):
-        if is_heading:
+    for i, (t, level) in enumerate(parser.blocks, 1):
+        if level:
             heading = clean(t)
         else:
             blocks.append(Block(t, f"paragraph {i}" + (f" ({heading})" if heading else ""), heading))
-    return blocks
+    # the title: the first <h1>, else the page's <title>, else the first heading of any level
+    heads = [(level, t) for t, level in parser.blocks if level and not is_metadata(t)]
+    page = clean(parser.title)
+    return blocks, next((t for level, t in heads if level == 1), "") or (page if not is_metadata(page) else "") or \
+        (heads[0][1] if heads else "")
 
 
 def read_document(path: Path) -> Document:
@@ -323,13 +354,17 @@ def read_document(path: Path) -> Document:
     if size > MAX_FILE_BYTES:
         raise JanError(f"{path}: {size:,} bytes is over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
     said: list[str] = []
+    heading = ""  # the document's own title or first heading, where its format marks one
     if suffix == ".pdf":
         blocks = _read_pdf(path, said)
     elif suffix == ".docx":
-        blocks = _read_docx(path)
+        blocks, heading = _read_docx(path)
     else:
         text = _decode(path.read_bytes(), path)
-        blocks = _read_html(text, path) if suffix in (".html", ".htm") else _text_blocks(text)
+        if suffix in (".html", ".htm"):
+            blocks, heading = _read_html(text, path)
+        else:
+            blocks, heading = _text_blocks(text), markdown_title(text)
     if len(blocks) > MAX_BLOCKS:
         raise _too_big(path, f"{len(blocks):,} paragraphs, over the {MAX_BLOCKS:,}-paragraph limit")
     # document text is data: marks only the citation gate may draw (✓, [E1 ✓], fence markers) are taken out
@@ -337,7 +372,48 @@ def read_document(path: Path) -> Document:
     blocks = [b for b in blocks if len(b.text) >= 3]
     if not blocks:
         raise JanError(f"{path}: no text found")
-    return Document(path, make_title(blocks[0].heading or blocks[0].text), blocks, said)
+    return Document(path, document_title(path, heading, blocks), blocks, said)
+
+
+def markdown_title(text: str) -> str:
+    """The first markdown heading ('# …', or a line underlined with === / ---) outside code fences, else the
+    front matter's title; never a metadata line."""
+    lines = text[:200_000].split("\n")
+    start, front = 0, ""
+    if lines and lines[0].strip() == "---":  # front matter
+        end = next((j for j in range(1, min(len(lines), 200)) if lines[j].strip() in ("---", "...")), 0)
+        for line in lines[1:end]:
+            if m := re.match(r"\s*(?:title|titel)\s*:\s*[\"']?(.+?)[\"']?\s*$", line, re.I):
+                front = m.group(1)
+        start = end + 1 if end else 0
+    fence = False
+    for j in range(start, len(lines)):
+        line = lines[j]
+        if re.match(r" {0,3}(```|~~~)", line):
+            fence = not fence
+        elif not fence and (m := re.match(r" {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", line)):
+            if not is_metadata(m.group(1)):
+                return m.group(1)
+        elif (not fence and 0 < len(line.strip()) <= 100 and j + 1 < len(lines) and (j == start or not
+              lines[j - 1].strip()) and re.fullmatch(r" {0,3}(=+|-{3,})[ \t]*", lines[j + 1]) and not is_metadata(line)):
+            return line.strip()
+    return front
+
+
+def document_title(path: Path, heading: str, blocks: list[Block]) -> str:
+    """An ingested document's title: the heading its format marks (markdown '#', HTML <h1>/<title>, a Word
+    Title/Heading style); a plain text or PDF without one: its first (guessed) heading or opening sentence;
+    else the file name. Never a metadata line such as 'Source: https://…'."""
+    heading = neutral(strip_controls(heading))
+    if heading.strip() and not is_metadata(heading) and (title := make_title(heading)):
+        return title
+    if path.suffix.lower() in (".txt", ".pdf"):
+        for b in blocks[:10]:
+            if b.heading and not is_metadata(b.heading):
+                return make_title(b.heading)
+            if not is_metadata(b.text.split("\n", 1)[0]):
+                return make_title(b.text)
+    return one_line(path.name)
 
 
 def make_title(text: str, limit: int = 80) -> str:
