@@ -1,8 +1,8 @@
 """Draft a persona from research documents (`jan personas new ID --from FILE...`).
 
-Extractive: the documents are ingested (tag persona-ID), each persona field is filled with the passage that
-best answers a question about it, with `doc:PATH#locator` provenance, and the other candidates are left as
-comments. Name and summary stay TODO, so the draft passes `jan personas lint` only after a person edits it."""
+Extractive: the documents are ingested (tag persona-ID; a document already ingested keeps its own tag), each
+persona field is filled with the passage that best answers a question about it, with `doc:PATH#locator`
+provenance, and the other candidates are left as comments. Name and summary stay TODO, so the draft passes `jan personas lint` only after a person edits it."""
 
 from __future__ import annotations
 
@@ -29,6 +29,36 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+class KeepTags:
+    """The store as ingest sees it while a persona is drafted: a document already in the index keeps its tag
+    (`jan sources` still counts it where the team put it) and is not re-embedded when unchanged; only new
+    documents get the draft's tag. `kept` maps each such document to its tag."""
+
+    def __init__(self, store):
+        self._store = store
+        self.kept: dict[str, str] = {}
+        self.ids: set[str] = set()  # the chunks of the documents read (ids: file hash + position + text)
+        self.docs: set[str] = set()
+
+    def mine(self, chunk) -> bool:
+        """Is this chunk from one of the documents read (by id, or by path for an index made otherwise)?"""
+        return chunk.id in self.ids or str(Path(chunk.doc).resolve()) in self.docs
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def upsert_document(self, path: str, sha256: str, tag: str, title: str, chunks: list, vectors=None) -> str:
+        from dataclasses import replace
+
+        old = self._store.document(path)
+        if old is not None and old["tag"] != tag:
+            self.kept[path] = tag = old["tag"]
+        chunks = [replace(c, tag=tag, doc=path) for c in chunks]
+        self.ids |= {c.id for c in chunks}
+        self.docs.add(path)
+        return self._store.upsert_document(path, sha256, tag, title, chunks, vectors)
+
+
 def draft(engine, pid: str, files: list[Path], folder: Path, ingest) -> Path:
     """`engine` gives the retriever and registry, `ingest(store, files, tag)` reads the files into the
     store (services.draft_persona passes evidence's ingest_paths: personas does not import evidence)."""
@@ -42,15 +72,20 @@ def draft(engine, pid: str, files: list[Path], folder: Path, ingest) -> Path:
     if target.exists():
         raise JanError(f"{target}: already exists; a draft never overwrites a persona file")
     tag = f"persona-{pid}"
-    store = engine.retriever.store
-    report = ingest(store, files, tag)
-    if not store.chunks([tag]):
+    keeping = KeepTags(engine.retriever.store)
+    report = ingest(keeping, [f.resolve() for f in files], tag)
+    tags = sorted({tag, *keeping.kept.values()})
+    if not any(keeping.mine(c) for c in keeping.chunks(tags)):
         raise JanError("no text could be read from the given files: " + "; ".join(report.failed or ["(none)"]))
+    # documents ingested before keep their tag: their tag is searched too, and only these documents' passages
+    # are taken from it (so the candidate pool is the whole tag, not its best few)
+    wide = 4 if not keeping.kept else max(4, min(len(keeping.chunks(tags)), 1000))
     picks: dict[str, list[tuple[str, str]]] = {}
     used: set[str] = set()
     for name, query in FIELDS.items():
         found = []
-        for e in engine.retriever.search(query, k=4, tags=[tag]):
+        hits = engine.retriever.search(query, k=wide, tags=tags, pool=max(wide, 50))
+        for e in [e for e in hits if keeping.mine(e.chunk)][:4]:
             fits = [s for s in sentences(e.chunk.text) if 5 <= len(s.split()) <= 40]
             best = next((s for s in fits if s not in used), fits[0] if fits else None)
             if best:
@@ -72,6 +107,7 @@ def draft(engine, pid: str, files: list[Path], folder: Path, ingest) -> Path:
     out = [f"# Draft persona from: {', '.join(str(f) for f in files)}",
            "# Each trait was filled with the passage that best fits it (see provenance); rewrite in your own",
            "# words, fill in the TODOs, then run: jan personas lint " + str(target),
+           *(f"# {_q(path)} was ingested before and keeps its tag {_q(kept)}" for path, kept in keeping.kept.items()),
            f"id: {pid}", "name: TODO display name", "summary: TODO one line - who this customer is",
            f"language: {engine.registry.all()[0].language if engine.registry.ids() else 'nl'}", "background:"]
     out += trait("background", "  ", False)
