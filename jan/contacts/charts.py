@@ -122,7 +122,8 @@ def lines_svg(data: ChartData, language: str = "en") -> str:
 
 
 def _cell(text: str) -> str:
-    return one_line(text).replace("|", "/")
+    """A table cell: one line, no pipe, and no HTML (a markdown viewer would render a <script> in a cell)."""
+    return escape(one_line(text).replace("|", "/"), quote=False)
 
 
 def markdown_tables(data: ChartData, language: str = "en") -> str:
