@@ -11,8 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from jan.contacts import (Count, CountQuery, add_file, bars_svg, chart_data, counted_evidence, lines_svg,
-                          markdown_tables, remove_file, verify_counts)
+from jan.contacts import (
+    Count,
+    CountQuery,
+    add_file,
+    bars_svg,
+    chart_data,
+    counted_evidence,
+    lines_svg,
+    markdown_tables,
+    remove_file,
+    verify_counts,
+)
 from jan.contacts.generate import generate_export
 from jan.contacts.phrases import CHANNELS
 from jan.contacts.render import number, period_text
