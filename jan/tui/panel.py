@@ -145,7 +145,7 @@ class PanelScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         cmp = self.comparison
         with Vertical(id="panel-box") as box:
-            box.border_title = f"Panel on “{display(cmp.proposal)}”"
+            box.border_title = f"Panel side by side: “{display(cmp.proposal)}”"
             box.border_subtitle = KEYS
             with PanelBody(id="panel-body"):
                 with Grid(id="panel-cards"):

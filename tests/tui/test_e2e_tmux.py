@@ -77,6 +77,8 @@ def test_real_app_in_tmux(jan_env):
         _tmux("send-keys", "-t", session, "F9")
         _wait_for(session, "Panel side by side", seconds=300)
         _escape(session, "Panel side by side")
+        _wait_for(session, "F9 shows it again")  # the status line no longer says Esc closes the panel
+        assert "Esc closes the side-by-side view" not in _screen(session)
         _tmux("send-keys", "-t", session, "F8")
         _wait_for(session, "Decision on “What would Jan think")
         _tmux("send-keys", "-t", session, "Keep the number", "Enter")

@@ -12,7 +12,7 @@ import pytest
 from jan.core.config import load_settings
 from jan.meetings.store import MeetingStore
 from jan.tui.app import make_app
-from jan.tui.panel import PanelScreen
+from jan.tui.panel import PanelBody, PanelScreen
 from jan.tui.screens import EvidenceScreen, HelpScreen, MeetingPicker, NoteScreen, PersonaPicker
 from jan.tui.widgets import EvidencePanel, QuestionInput
 
@@ -112,9 +112,17 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         assert len(app.screen.query(".panel-col")) == len(ids)
         assert cmp.agree and (cmp.unanimous or cmp.differ)
         assert not any(PUSH in m for m in _messages(app, "user") if m.startswith("Panel →"))
+        # a projector reads all five at once, at 160×45 and at 120×40: nothing below the fold
+        for size in ((160, 45), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            body = app.screen.query_one(PanelBody)
+            assert body.max_scroll_y == 0 and len(app.screen.query(".panel-col")) == len(ids), size
+        await pilot.resize_terminal(160, 45)
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is box
+        assert "Esc closes" not in _status(app)
         # step 7: the decision rests on an answer about the proposal
         await pilot.press("f8")
         await pilot.pause()
