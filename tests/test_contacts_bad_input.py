@@ -255,3 +255,13 @@ def test_damaged_database_is_one_line(home, tmp_path, capsys):
     assert main(["contacts", "add", str(path)]) == 2
     err = capsys.readouterr().err
     assert "the contacts database cannot be opened" in err and "move it aside" in err
+
+
+def test_windows_line_ends_and_blank_lines_keep_line_numbers_right(home, tmp_path, capsys):
+    path = tmp_path / "windows.csv"
+    body = (HEAD + '2024-03-01,chat,Outage,"two\r\nlines",consumer\n\n' + "31-31-2024,chat,Outage,bad,consumer\n"
+            + "\r\n" + ROW.format(d=2) + "2024-03-03,phone,,,consumer\n")
+    path.write_bytes(body.replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode())
+    code, out = _add(["contacts", "add", str(path)], capsys)
+    assert code == 0 and "added 2 contacts" in out
+    assert "skipped line 5: date: not a date '31-31-2024'" in out and "skipped line 8: text: empty text" in out

@@ -9,6 +9,7 @@ import json
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,16 +67,20 @@ def add_file(home: Path, path: Path | str, *, maps: dict[str, str] | None = None
     Raises JanError with one line naming the file (and field or line) for anything it cannot load."""
     started = time.perf_counter()
     path = Path(path)
-    check_file(path)
+    size = check_file(path).st_size
     head = read_head(path)
     detect_format(path, head)  # refuse binaries and the like before hashing a large file
-    digest = sha256_file(path)
-    report = AddReport(path=path, sha256=digest, dry_run=dry_run)
-    with connect(home, write=True) as con:
-        hit = con.execute("SELECT file_id, rows, bad FROM files WHERE sha256 = ?", [digest]).fetchone()
-        if hit:
-            report.file_id, report.rows, report.bad, report.already = int(hit[0]), int(hit[1]), int(hit[2]), True
-            return report
+    report = AddReport(path=path, sha256="", dry_run=dry_run)
+    with ThreadPoolExecutor(1) as pool, connect(home, write=True) as con:
+        # the content's sha256 is computed while DuckDB loads; only a file of a size already loaded can be
+        # a re-add, and that one is hashed before anything else happens
+        digest = pool.submit(sha256_file, path)
+        if con.execute("SELECT count(*) FROM files WHERE size = ?", [size]).fetchone()[0]:
+            report.sha256 = digest.result()
+            hit = con.execute("SELECT file_id, rows, bad FROM files WHERE sha256 = ?", [report.sha256]).fetchone()
+            if hit:
+                report.file_id, report.rows, report.bad, report.already = int(hit[0]), int(hit[1]), int(hit[2]), True
+                return report
         tmp = Path(tempfile.mkdtemp(prefix="import-", dir=Path(home) / "contacts"))
         try:
             src = report.source = prepare(path, head, tmp, sheet)
@@ -83,8 +88,9 @@ def add_file(home: Path, path: Path | str, *, maps: dict[str, str] | None = None
             if on_mapping:
                 on_mapping(src, mapping)
             if dry_run:
+                report.sha256 = digest.result()
                 return report
-            _load(con, src, mapping, report, tmp)
+            _load(con, src, mapping, report, tmp, digest)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     report.seconds = time.perf_counter() - started
@@ -105,31 +111,46 @@ def _read_csv(src: Source) -> tuple[str, list[str]]:
 
 
 def _select(src: Source, mapping: Mapping, file_id: int) -> str:
-    """The SELECT that parses every record; `problem` says why a record is bad ('field<TAB>why<TAB>value')."""
+    """The SELECT that parses every record in the file's order; `problem` says why a record is bad
+    ('field<TAB>why<TAB>value').
+    Kept lean (the reader gives NULL for empty fields; no trim over a million values): the whole-row check is
+    cheap and the detail is built only for bad rows; stray spaces are tidied after the load (`_tidy`)."""
     reader, _ = _read_csv(src)
 
-    def col(role: str, trim: bool = True) -> str:
+    def col(role: str) -> str:
         i = mapping.roles.get(role)
-        return "NULL::VARCHAR" if i is None else f"nullif(trim(c{i}), '')" if trim else f"nullif(c{i}, '')"
+        return "NULL::VARCHAR" if i is None else f"c{i}"
 
     line = "TRY_CAST(__line AS BIGINT)" if src.line_column else "NULL::BIGINT"
-    date_col = f"c{mapping.roles['date']}"
+    raw = f"c{mapping.roles['date']}"
     about = [f"({r} IS NULL OR (strlen({r}) < 16 AND trim({r}) = ''))" for r, role in (("txt", "text"),
              ("cat", "category")) if role in mapping.roles]
     what = "text" if "text" in mapping.roles else "category"
     ch = mapping.roles.get("channel")
     channel = "NULL::VARCHAR" if ch is None else channel_sql(f"c{ch}", [r[ch] for r in src.sample if ch < len(r)])
+    bad_date = "d IS NULL OR d < DATE '1970-01-01' OR d > DATE '2100-12-31'"
     return f"""
-      SELECT {file_id}, rec, line, d, ch, cat, txt, seg, NULL, NULL,
-        CASE WHEN raw_date IS NULL THEN 'date' || chr(9) || 'empty date' || chr(9)
-             WHEN d IS NULL THEN 'date' || chr(9) || 'not a date' || chr(9) || left(raw_date, 60)
-             WHEN d < DATE '1970-01-01' OR d > DATE '2100-12-31'
-               THEN 'date' || chr(9) || 'date out of range' || chr(9) || left(raw_date, 60)
-             WHEN {' AND '.join(about)} THEN '{what}' || chr(9) || 'empty {what}' || chr(9) END
-      FROM (SELECT row_number() OVER () AS rec, {line} AS line, nullif(trim({date_col}), '') AS raw_date,
-                   {date_sql(f"nullif(trim({date_col}), '')", mapping.date_order)} AS d, {channel} AS ch,
-                   {col('category')} AS cat, {col('text', trim=False)} AS txt, {col('segment')} AS seg
+      SELECT {file_id}, line, d, ch, cat, txt, seg, NULL, NULL,
+        CASE WHEN {bad_date} OR ({' AND '.join(about)}) THEN
+          CASE WHEN trim(coalesce(raw_date, '')) = '' THEN 'date' || chr(9) || 'empty date' || chr(9)
+               WHEN d IS NULL THEN 'date' || chr(9) || 'not a date' || chr(9) || left(trim(raw_date), 60)
+               WHEN {bad_date} THEN 'date' || chr(9) || 'date out of range' || chr(9) || left(trim(raw_date), 60)
+               ELSE '{what}' || chr(9) || 'empty {what}' || chr(9) END END
+      FROM (SELECT {line} AS line, {raw} AS raw_date,
+                   {date_sql(raw, mapping.date_order)} AS d, {channel} AS ch,
+                   {col('category')} AS cat, {col('text')} AS txt, {col('segment')} AS seg
             FROM {reader})"""
+
+
+def _tidy(con, file_id: int) -> None:
+    """Category and segment values with stray spaces trimmed (few distinct values, so cheap)."""
+    for column in ("category", "segment"):
+        values = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM contacts WHERE file_id = ? AND "
+                                            f"{column} IS NOT NULL", [file_id]).fetchall()]
+        for v in values:
+            if v != v.strip():
+                con.execute(f"UPDATE contacts SET {column} = nullif(trim({column}), '') WHERE file_id = ? AND "
+                            f"{column} = ?", [file_id, v])
 
 
 def _fix_channels(con, file_id: int) -> None:
@@ -140,7 +161,7 @@ def _fix_channels(con, file_id: int) -> None:
         con.execute("UPDATE contacts SET channel = ? WHERE file_id = ? AND channel = ?", [canon, file_id, raw])
 
 
-def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path) -> None:
+def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, digest: Future) -> None:
     """Everything in one transaction: contacts, bad rows, the file's row; a failure rolls all of it back. A CSV
     whose lines mix encodings is read line by line instead (`convert.transcode_csv`) and loaded again."""
     import duckdb
@@ -161,13 +182,17 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path) -> N
                 continue
             total = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ?", [file_id]).fetchone()[0])
             _bad_rows(con, src, file_id, rejects, total, report)
-            con.execute("DELETE FROM contacts WHERE file_id = ? AND problem IS NOT NULL", [file_id])
+            parsed_bad = report.bad - len(rejects) - len(src.bad)
+            if parsed_bad:
+                con.execute("DELETE FROM contacts WHERE file_id = ? AND problem IS NOT NULL", [file_id])
             _fix_channels(con, file_id)
-            rows = total - (report.bad - len(rejects) - len(src.bad))
+            _tidy(con, file_id)
+            rows = total - parsed_bad
             if rows == 0:
                 first = "; ".join(f"{src.line_word} {ln}: {f or 'row'}: {why}" for ln, f, why, _ in report.bad_rows[:2])
                 raise JanError(f"{src.name}: no usable rows ({report.bad:,} bad{': ' + first if first else ''}); "
                                "nothing imported")
+            report.sha256 = digest.result()
             con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                         [file_id, report.sha256, str(src.path.resolve()), src.path.name, src.path.stat().st_size,
                          src.format, rows, report.bad, json.dumps(mapping.to_dict()), json.dumps(src.notes),
@@ -209,8 +234,11 @@ def _bad_rows(con, src: Source, file_id: int, rejects: list[tuple[int, str, str]
     parsed_bad = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ? AND problem IS NOT NULL",
                                  [file_id]).fetchone()[0])
     report.bad = parsed_bad + len(rejects) + len(src.bad)
-    recs = con.execute("SELECT rec, line, problem FROM contacts WHERE file_id = ? AND problem IS NOT NULL "
-                       "ORDER BY rec LIMIT ?", [file_id, KEEP_BAD]).fetchall()
+    # rows keep the file's order in the table (DuckDB preserves insertion order), so a row's record number is
+    # its rowid's distance from the file's first row: no row_number(), which would make the load sequential
+    recs = con.execute("SELECT rowid - (SELECT min(rowid) FROM contacts WHERE file_id = $1) + 1, line, problem "
+                       "FROM contacts WHERE file_id = $1 AND problem IS NOT NULL ORDER BY rowid LIMIT $2",
+                       [file_id, KEEP_BAD]).fetchall()
     reject_lines, lines = line_numbers(src, [r[0] for r in recs if r[1] is None], [b for b, _, _ in rejects], total)
     named = list(src.bad)
     for (_, kind, msg), ln in zip(rejects, reject_lines, strict=True):

@@ -13,13 +13,13 @@ from pathlib import Path
 from ..core.errors import JanError
 from ..core.sanitize import one_line
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files(file_id INTEGER, sha256 VARCHAR, path VARCHAR, name VARCHAR, size BIGINT,
   format VARCHAR, rows BIGINT, bad BIGINT, mapping VARCHAR, notes VARCHAR, added_at TIMESTAMP,
   topics_version INTEGER);
-CREATE TABLE IF NOT EXISTS contacts(file_id INTEGER, rec BIGINT, line BIGINT, date DATE, channel VARCHAR,
+CREATE TABLE IF NOT EXISTS contacts(file_id INTEGER, line BIGINT, date DATE, channel VARCHAR,
   category VARCHAR, text VARCHAR, segment VARCHAR, topic SMALLINT, topic_label VARCHAR, problem VARCHAR);
 CREATE TABLE IF NOT EXISTS bad_rows(file_id INTEGER, line BIGINT, field VARCHAR, reason VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS topics(file_id INTEGER, topic SMALLINT, size BIGINT, words VARCHAR, label VARCHAR,
@@ -60,6 +60,14 @@ def connect(home: Path, *, write: bool = False) -> Iterator:
             con.execute(SCHEMA)
             if not con.execute("SELECT 1 FROM meta WHERE key = 'schema'").fetchone():
                 con.execute("INSERT INTO meta VALUES ('schema', ?)", [str(SCHEMA_VERSION)])
+        try:
+            version = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except duckdb.Error:
+            version = None
+        if version is None or version[0] != str(SCHEMA_VERSION):
+            raise JanError(f"{path}: the contacts database has another layout (version "
+                           f"{version[0] if version else 'unknown'}, this jan uses {SCHEMA_VERSION}); "
+                           "move it aside and add the exports again")
         yield con
     finally:
         con.close()

@@ -68,7 +68,7 @@ def _compute(con, file_id: int) -> None:
     except ImportError as exc:
         raise JanError(f"topics need numpy and scikit-learn ({exc.name} is missing)") from None
     con.execute("CREATE OR REPLACE TEMP TABLE jan_texts AS SELECT lower(trim(text)) AS t, count(*) AS n, "
-                "min(rec) AS first, any_value(text) AS shown FROM contacts WHERE file_id = ? AND text IS NOT NULL "
+                "min(rowid) AS first, any_value(text) AS shown FROM contacts WHERE file_id = ? AND text IS NOT NULL "
                 "GROUP BY 1 ORDER BY first", [file_id])
     texts, weights = [], []
     for t, n in con.execute("SELECT t, n FROM jan_texts ORDER BY first").fetchall():
