@@ -60,7 +60,7 @@ def registry(settings: Settings) -> Registry:
 def cards(settings: Settings) -> list[Card]:
     from .evidence.cards import load_cards
 
-    return load_cards(settings.corpus_dir)
+    return load_cards(settings.corpus_dir, cache=settings.home / "index" / "cards-parsed.json")
 
 
 def engine(settings: Settings, store: Store | None = None, *, stance_design: str = "stance", **extra) -> Engine:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..core import safeyaml
 from ..core.errors import JanError, LintError, problem_lines
 
+BUILTIN_TAG = "builtin"  # the ingest tag of the built-in cards
 CARD_ID = r"^[a-z0-9][a-z0-9\-]{1,79}$"
 
 
@@ -79,18 +83,52 @@ def parse_card(text: str, where: str) -> Card:
         raise LintError(problems) from None
 
 
-def load_cards(folder: Path) -> list[Card]:
-    """All cards in a folder; raises LintError listing every broken card and duplicate id."""
+def _read_parsed(cache: Path | None) -> dict[str, dict]:
+    """The parsed cards kept from an earlier process (sha256 of path and text → the card's fields)."""
+    if cache is None or not cache.is_file():
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # damaged: parsed again and rewritten
+
+
+def _write_parsed(cache: Path, parsed: dict[str, dict]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(parsed, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)  # atomic: a reader sees the old file or the new one
+    except OSError:
+        pass  # a read-only home: parsed again next time
+
+
+def load_cards(folder: Path, cache: Path | None = None) -> list[Card]:
+    """All cards in a folder; raises LintError listing every broken card and duplicate id. With `cache` (a
+    file under $JAN_HOME), a card whose file is unchanged is taken from the fields parsed before (YAML
+    parsing is most of the cost) and validated again; changed cards are parsed."""
     if not folder.is_dir():
         raise JanError(f"{folder}: corpus folder not found")
     cards: list[Card] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
+    known = _read_parsed(cache)
+    parsed: dict[str, dict] = {}
     for path in sorted(folder.rglob("*.md")):
         if path.name.lower() == "readme.md":
             continue
         try:
-            card = parse_card(safeyaml.read_text(path), str(path))
+            text = safeyaml.read_text(path)
+            key = hashlib.sha256(f"{path}\x00{text}".encode()).hexdigest()
+            card = None
+            if key in known:
+                try:
+                    card = Card.model_validate(known[key])
+                except ValidationError:
+                    card = None
+            card = card or parse_card(text, str(path))
+            parsed[key] = card.model_dump()
         except JanError as exc:
             problems.extend(problem_lines(exc))
             continue
@@ -101,4 +139,6 @@ def load_cards(folder: Path) -> list[Card]:
         cards.append(card)
     if problems:
         raise LintError(problems)
+    if cache is not None and parsed.keys() != known.keys():
+        _write_parsed(cache, parsed)
     return cards

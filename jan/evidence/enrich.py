@@ -273,7 +273,7 @@ def import_shipped(cache: Cache, corpus_dir: Path) -> int:
 
 def use_shipped(store, corpus_dir: Path) -> int:
     """Import the built-in corpus's shipped enrichment and write the extra vectors it lacks."""
-    from .ingest import BUILTIN_TAG
+    from .cards import BUILTIN_TAG
 
     if not (corpus_dir / SHIPPED_FILE).is_file():
         return 0

@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import JanError
-from .cards import load_cards
+from .cards import BUILTIN_TAG, load_cards  # the tag is defined beside the cards
 from .chunking import card_chunks, chunk_document
 from .readers import SUFFIXES, read_document
 from .store import Store, sha256_file
-
-BUILTIN_TAG = "builtin"
 
 
 @dataclass
@@ -113,7 +111,7 @@ def ensure_builtin(store: Store, corpus_dir: Path,
     """Index the built-in evidence cards (tag 'builtin'); only changed cards are re-embedded. `progress`
     hears (cards done, cards to do) after each batch, so a first use can show how far it is."""
     report = IngestReport()
-    cards = load_cards(corpus_dir)
+    cards = load_cards(corpus_dir, cache=store.settings.home / "index" / "cards-parsed.json")
     present = {d["path"] for d in store.documents() if d["tag"] == BUILTIN_TAG}
     pending = []
     for card, chunk in zip(cards, card_chunks(cards, BUILTIN_TAG), strict=True):
@@ -172,7 +170,7 @@ def open_store(settings, *, builtin: bool = True, say: Callable[[str], None] | N
         rep = ensure_builtin(store, settings.corpus_dir, progress)
         if rep.added or rep.updated:
             say(f"indexed {len(rep.added) + len(rep.updated)} built-in evidence card(s)")
-            from .enrich import use_shipped
+            from .enrich import use_shipped  # enrich does not import ingest: no circle
 
             use_shipped(store, settings.corpus_dir)  # the cards' questions and key phrases, generated once
     say_lost(store, say)
