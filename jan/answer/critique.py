@@ -304,7 +304,8 @@ def to_markdown(c: Critique) -> str:
     lab = labels(c.language)
     verified, total = c.citation_counts()
     by_label = {e.label: e for e in c.evidence}
-    lines = [f"**{display(c.persona)}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language)}**"]
+    conf = f" ({lab['confidence']} {c.confidence:.2f})" if c.confidence is not None and c.verdict != "no-evidence" else ""
+    lines = [f"**{display(c.persona)}** — {lab['verdict']}: **{verdict_word(c.verdict, c.language, c.leaning)}**{conf}"]
     if why := verdict_reason(c):
         lines.append(f"_{lab['why']}: {why}_")
     lines += ["", display(c.summary), ""]

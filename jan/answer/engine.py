@@ -64,11 +64,12 @@ class Engine:
 
         s = self.settings
         self.registry = Registry([s.personas_dir, s.user_personas_dir])
-        self.cards = load_cards(s.corpus_dir)
+        self.cards = load_cards(s.corpus_dir, cache=s.home / "index" / "cards-parsed.json")
         self._retriever = None
         self._myths = None
         self._stance = None
         self._relevance = None
+        self._reader = None
         self._card_chunks: tuple[int, dict] = (-1, {})
 
     # ------------------------------------------------------------ parts
@@ -100,6 +101,19 @@ class Engine:
         return self._stance
 
     @property
+    def reader(self):
+        """The reader of evidence (reader.py); None when its head is not shipped (then the stance model judges)."""
+        if self._reader is None:
+            from .reader import Reader
+
+            self._reader = Reader(self.retriever.store.embedder, cards=self.cards)
+        return self._reader if self._reader.available else None
+
+    @reader.setter
+    def reader(self, value) -> None:
+        self._reader = value
+
+    @property
     def relevance(self):
         if self._relevance is None:
             from .relevance import Relevance
@@ -109,7 +123,24 @@ class Engine:
 
     def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> list[str]:
         """Check every item for bearing on this proposal (relevance.py): only those may be cited. Returns the
-        deciding reasons' cards found not to bear on it."""
+        deciding reasons' cards found not to bear on it. With the reader, an item bears when the reader found
+        it a reason for or against (P(for) + P(against) ≥ its calibrated bar), or it is the card of a myth the
+        proposal rests on; a reason never cites an item that does not bear."""
+        if judgment.readings:
+            q = self.stance.embed(topic)[None, :]
+            bear = {r.key: r.bear for r in judgment.readings if not r.trait}
+            for e in evidence:
+                e.relevance = self.relevance.score(e, q)
+                if e.chunk.card_id and e.chunk.card_id in set(myth_cards):
+                    e.bears, e.why = True, "myth"
+                elif judgment.verdict != "no-evidence" and bear.get(e.label, 0.0) >= self.reader.cal["bear_min"]:
+                    e.bears, e.why = True, "reader"
+                else:
+                    e.bears, e.why = False, ""
+            bearing = {e.label for e in evidence if e.bears}
+            for r in judgment.reasons:
+                r.evidence = [label for label in r.evidence if label in bearing]
+            return []
         return self.relevance.mark(evidence, self.stance.embed(topic), judgment, myth_cards,
                                    self.retriever.card_ranks(topic))
 
@@ -146,6 +177,11 @@ class Engine:
             else:
                 judgment = stance_llm.judge(self.stance, partial(localmodel.complete, model=model), topic, persona,
                                             evidence, language, base=local)
+        elif self.reader is not None:  # the reader of evidence: every item read for / against / neither
+            from .proposal import Proposal
+
+            prop = Proposal.parse(topic, language)
+            judgment = self.reader.judge(prop.action, persona, evidence, language, prop.parts)
         else:
             judgment = self.stance.judge(topic, persona, evidence, language)
         evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
@@ -223,7 +259,7 @@ class Engine:
         if on_evidence:
             on_evidence(evidence)
         second_reading = ""
-        if backend.steered and self.stance_design != "stance":  # the local model reads the proposal too
+        if backend.steered and self.stance_design != "stance" and self.reader is None:  # it reads practices too
             matched = judgment
             judgment, more = self.judge(topic, persona, evidence, language, local=judgment, model=backend.model)
             if judgment.verdict != matched.verdict:
@@ -233,7 +269,8 @@ class Engine:
             evidence = more
         relevant = judgment.verdict != "no-evidence"
         # the user's own documents carry no practices: there a model judges from the evidence itself
-        own_docs = not relevant and backend.generates and self._own_documents_bear(topic, evidence)
+        own_docs = (not relevant and backend.generates and self.reader is None
+                    and self._own_documents_bear(topic, evidence))
         myths = self.myths.check(topic, language) if relevant else []
         weak = self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
         if own_docs:  # the user's own documents bear on it as a whole (is_relevant); the built-in cards do not
@@ -255,6 +292,12 @@ class Engine:
         crit.myths = myths
         crit.evidence = evidence
         crit.reasons = judgment.reasons
+        if judgment.confidence is not None:
+            crit.confidence = round(judgment.confidence, 3) if crit.verdict == judgment.verdict else None
+            crit.leaning = judgment.leaning and crit.verdict == judgment.verdict
+            crit.readings = [r.to_dict() for r in judgment.readings]
+            if crit.leaning:
+                crit.notes.append(leaning_note(judgment.readings))
         if second_reading:
             crit.notes.append(second_reading)
         if weak and crit.verdict != "no-evidence":
@@ -383,6 +426,16 @@ POINT_BACK = {
     "en": "My answer to “{question}” stands ({verdict}); see it above.",
     "nl": "Mijn antwoord op “{question}” blijft staan ({verdict}); zie hierboven.",
 }
+
+
+def leaning_note(readings) -> str:
+    """The strongest item on each side of a verdict the reader is not confident of."""
+    parts = []
+    for side in ("for", "against"):
+        best = max((r for r in readings if r.bear > 0), key=lambda r: r.bear * r.share(side), default=None)
+        if best is not None and best.bear * best.share(side) >= 0.2:
+            parts.append(f"{side}: {best.key} ({best.bear * best.share(side):.2f})")
+    return "leaning, not sure: the strongest item " + "; ".join(parts) if parts else "leaning, not sure"
 
 
 def _bare(verdict: str):

@@ -15,6 +15,7 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_ok": "quote verified", "quote_bad": "quote not found in the item",
         "supports": "supports the point", "not_supports": "support not shown", "research_says": "the research says",
         "supports_v": "supports", "opposes_v": "opposes", "mixed_v": "mixed", "no-evidence_v": "no evidence",
+        "leans": "leans {v}", "confidence": "confidence",
     },
     "nl": {
         "verdict": "oordeel", "why": "waarom", "evidence": "Bewijs", "inference": "Afleiding",
@@ -25,11 +26,14 @@ LABELS: dict[str, dict[str, str]] = {
         "supports": "ondersteunt het punt", "not_supports": "steun niet aangetoond",
         "research_says": "het onderzoek zegt",
         "supports_v": "voor", "opposes_v": "tegen", "mixed_v": "gemengd", "no-evidence_v": "geen bewijs",
+        "leans": "neigt naar {v}", "confidence": "zekerheid",
     },
 }
 
 # The engine's notes, as they read in Dutch (pattern over the English note → Dutch template).
 _NOTES_NL = [
+    (r"leaning, not sure: the strongest item (.*)", r"neigt, niet zeker: het sterkste item \1"),
+    (r"leaning, not sure", r"neigt, niet zeker"),
     (r"(\d+) citation\(s\) could not be verified against the evidence \(✗\)",
      r"\1 citaat/citaten kon(den) niet worden gecontroleerd tegen het bewijs (✗)"),
     (r"(\d+) point\(s\) without a verified citation shown as inference",
@@ -78,8 +82,10 @@ def labels(language: str) -> dict[str, str]:
     return LABELS.get(language, LABELS["en"])
 
 
-def verdict_word(verdict: str, language: str) -> str:
-    return labels(language).get(f"{verdict}_v", verdict)
+def verdict_word(verdict: str, language: str, leaning: bool = False) -> str:
+    """The verdict in the answer's language; a verdict below the reader's confident bar reads "leans …"."""
+    word = labels(language).get(f"{verdict}_v", verdict)
+    return labels(language)["leans"].format(v=word) if leaning and verdict in ("supports", "opposes") else word
 
 
 def note(text: str, language: str) -> str:

@@ -83,6 +83,9 @@ class Judgment:
     verdict: Verdict
     reasons: list[Reason] = field(default_factory=list)
     best: float = 0.0  # best match score (for calibration and notes)
+    confidence: float | None = None  # the reader's calibrated confidence (reader.py); None: the stance model's
+    leaning: bool = False  # a supports/opposes verdict below the confident bar: shown as "leans …"
+    readings: list = field(default_factory=list)  # reader.Reading per item read
 
     def line(self) -> str:
         """'opposes — breaks: I want … [E1] [E3]' — the deciding reasons in one line."""

@@ -84,6 +84,9 @@ class Reason:
     relation: str = ""  # serves | breaks | eases | hits (how the proposal stands to the trait)
     evidence: list[str] = field(default_factory=list)  # E# labels of the card's items in the evidence
     undoes: bool = False  # the proposal does the opposite of the practice (so the direction is turned)
+    # what the reason rests on: a matched practice (stance model), an evidence item the reader read, or one
+    # of the persona's own traits the reader read
+    kind: Literal["practice", "item", "trait"] = "practice"
 
 
 @dataclass
@@ -104,6 +107,11 @@ class Critique:
     # no research item bears on the proposal: the verdict comes from how the matched practices stand to the
     # persona's traits (the reasons), said as an inference point and a note, with nothing cited
     rests_on_profile: bool = False
+    # the reader of evidence's calibrated confidence in the verdict (None: no reader); a supports/opposes
+    # verdict below its confident bar is shown as leaning, with the strongest item on each side
+    confidence: float | None = None
+    leaning: bool = False
+    readings: list[dict] = field(default_factory=list)  # per item: for / against / neither (reader.Reading)
 
     def citation_counts(self) -> tuple[int, int]:
         cites = [c for p in self.points for c in p.citations]

@@ -73,6 +73,13 @@ def format_retrieval(result: dict) -> str:
 # ------------------------------------------------------------------ answers
 
 
+def cites_own_document(crit) -> bool:
+    """Does the answer cite one of the team's own (ingested) documents with a verified quote?"""
+    tags = {e.label: e.chunk.tag for e in crit.evidence}
+    return any(c.verified and tags.get(c.evidence_id, "builtin") != "builtin"
+               for p in crit.points for c in p.citations)
+
+
 def eval_answers(engine, path: Path, model: str | None = None) -> dict:
     """Ask every line's question (and its pushback, when the line has one) and score the answers.
 
@@ -116,8 +123,11 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
                 for g in ("all", lang):
                     cell = confusion.setdefault(g, {}).setdefault(row["expect"], {})
                     cell[crit.verdict] = cell.get(crit.verdict, 0) + 1
+                own = cites_own_document(crit)
+                bump(lang, "cites_own", int(own))
                 details.append({"line": n, "persona": row["persona"], "expect": row["expect"],
-                                "verdict": crit.verdict, "q": row["q"],
+                                "verdict": crit.verdict, "q": row["q"], "confidence": crit.confidence,
+                                "leaning": crit.leaning, "cites_own_document": own,
                                 "reason": crit.reasons[0].practice if crit.reasons else ""})
             if row.get("pushback"):
                 again = engine.ask(row["pushback"], row["persona"], model=model, history=[Turn(row["q"], crit)])
@@ -147,6 +157,7 @@ def eval_answers(engine, path: Path, model: str | None = None) -> dict:
             "first_person": _ratio(c.get("voice_ok", 0), answered),
             "verdict_accuracy": _ratio(c.get("right", 0), c.get("judged", 0)),
             "judged": c.get("judged", 0),
+            "cites_own_document": _ratio(c.get("cites_own", 0), c.get("judged", 0)),
             "recall": {v: _ratio(confusion.get(name, {}).get(v, {}).get(v, 0),
                                  sum(confusion.get(name, {}).get(v, {}).values()))
                        for v in VERDICTS if confusion.get(name, {}).get(v)},
@@ -187,7 +198,9 @@ def format_answers(result: dict) -> str:
         lines.append(f"{'group':<6} {'verdict accuracy':>17}  recall per class")
         for name, g in result["groups"].items():
             recall = "  ".join(f"{v} {r:.2f}" for v, r in g["recall"].items())
-            lines.append(f"{name:<6} {cell(g['verdict_accuracy'], g['judged']):>17}  {recall}")
+            own = g.get("cites_own_document")
+            own = f"  cites own documents {own:.2f}" if own else ""
+            lines.append(f"{name:<6} {cell(g['verdict_accuracy'], g['judged']):>17}  {recall}{own}")
         table = result["confusion"].get("all", {})
         lines += ["", "confusion (rows: expected, columns: answered)",
                   f"{'':<12}" + "".join(f"{v:>12}" for v in VERDICTS)]

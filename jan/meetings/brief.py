@@ -119,8 +119,20 @@ def _claim(c: Critique, label: str, text: str, quote: str, language: str) -> str
         return body
     r = next((r for r in c.reasons if label in r.evidence), None)
     if r is not None:
-        return T[language]["research"][r.direction].format(practice=r.practice.rstrip("."))
+        return _reason_text(r, language, c.evidence)
     return short(c.summary, 160)
+
+
+def _reason_text(r, language: str, evidence: list[Evidence]) -> str:
+    """What a deciding reason says: the research for or against the matched practice, or (the reader's
+    reasons from the team's documents and the persona's traits, which have no practice) the reason as the
+    persona says it."""
+    if r.practice:
+        return T[language]["research"][r.direction].format(practice=r.practice.rstrip("."))
+    from ..answer.backends.extractive import reason_line
+
+    line = reason_line(r, language, evidence)
+    return line[:1].upper() + line[1:]
 
 
 def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Brief:
@@ -157,13 +169,12 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
     # counter-arguments the board may raise, each answered by the evidence (the myths are answered in their
     # own section, not repeated here)
     against_names = [names.get(c.persona, c.persona) for c in critiques if c.verdict == "opposes"]
-    first = next((r for c in critiques if c.verdict == "opposes" for r in c.reasons[:1]), None)
+    first, first_c = next(((r, c) for c in critiques if c.verdict == "opposes" for r in c.reasons[:1]), (None, None))
     if against_names and first is not None:
         n = len(set(against_names))
         b.counters.append((t["c_hope"].format(proposal=short(proposal.strip().rstrip("?.!"), 90)),
                            t["r_hope"].format(who=_join(against_names, lang), verb=t["verb"][n > 1],
-                                              reason=t["research"][first.direction].format(
-                                                  practice=first.practice.rstrip(".")))))
+                                              reason=_lower(_reason_text(first, lang, first_c.evidence)))))
     if b.case_against:
         top = b.case_against[0]
         people = top.persona.split(", ")
@@ -172,7 +183,7 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                                                                     quote=top.quote)))
     b.counters.append((t["c_adapt"], t["r_adapt"]))
     # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
-    practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1]))
+    practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1] if r.practice))
     b.questions = [t["q_practice"].format(practice=p[:1].lower() + p[1:] if p[1:2].islower() else p)
                    for p in practices[:3]]
     b.questions += [t["q_myth"].format(myth=m.myth.rstrip(".")[:1].lower() + m.myth.rstrip(".")[1:])
@@ -182,8 +193,12 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
     return b
 
 
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _verdict(c: Critique, lang: str) -> str:
-    return verdict_word(c.verdict, lang)
+    return verdict_word(c.verdict, lang, c.leaning)
 
 
 def to_markdown(b: Brief) -> str:

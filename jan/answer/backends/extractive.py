@@ -25,6 +25,12 @@ TEXT = {
         "mixed": "I'm in two minds about “{p}”: {line}.",
         "no-evidence": "Honestly, I don't know what “{p}” would mean for me: nothing in the research I can see covers it.",
         "does": "it comes down to “{practice}”", "undoes": "it undoes “{practice}”",
+        "item": {"for": "{source} gives a reason for it", "against": "{source} gives a reason against it"},
+        "research": "the research",
+        "trait_rel": {"breaks": "it goes against what I want ({trait})",
+                      "hits": "it is exactly what I can't stand ({trait})",
+                      "serves": "it gives me what I want ({trait})",
+                      "eases": "it takes away what annoys me ({trait})"},
         # how the proposal stands to the persona's trait (stance.RELATION)
         "rel": {"breaks": "which goes against what I want ({trait})",
                 "hits": "which is exactly what I can't stand ({trait})",
@@ -54,6 +60,10 @@ TEXT = {
         "no-evidence": "Eerlijk gezegd weet ik niet wat “{p}” voor mij betekent: in het onderzoek dat ik zie staat "
                        "er niets over.",
         "does": "dat komt neer op “{practice}”", "undoes": "dat draait “{practice}” terug",
+        "item": {"for": "{source} geeft een reden ervoor", "against": "{source} geeft een reden ertegen"},
+        "research": "het onderzoek",
+        "trait_rel": {"breaks": "het gaat in tegen wat ik wil", "hits": "het is precies wat me ergert",
+                      "serves": "het geeft me wat ik wil", "eases": "het neemt weg wat me ergert"},
         # persona traits are written in English: in Dutch the trait is named by its kind, the practice in Dutch
         "rel": {"breaks": "en dat gaat in tegen wat ik wil", "hits": "en dat is precies wat me ergert",
                 "serves": "en dat geeft me wat ik wil", "eases": "en dat neemt weg wat me ergert",
@@ -116,6 +126,18 @@ def reason_line(reason: Reason, language: str, evidence: list[Evidence] | None =
     """One deciding reason as the persona says it: what the proposal comes down to (the matched practice),
     how it stands to the persona's trait, and the source that says so."""
     t = TEXT.get(language, TEXT["en"])
+    source = _source_of(reason, evidence or [])
+    if reason.kind == "trait" and reason.trait:  # the persona's own trait, read by the reader
+        trait = _lower_first(short(strip_controls(reason.trait)).rstrip("."))
+        line = t["trait_rel"][reason.relation or "breaks"].format(trait=trait)
+        return line + (f", {t['src'].format(source=source)}" if source else "")
+    if not reason.practice:  # the reader's reason from an item without practices (the team's own research)
+        head = t["item"][reason.direction].format(source=source or t["research"])
+        if not reason.trait:
+            return head
+        rel = t["rel"][reason.relation] if language == "nl" else t["rel"][reason.relation].format(
+            trait=_lower_first(short(strip_controls(reason.trait)).rstrip(".")))
+        return f"{head}, {rel}"
     practice = _lower_first(reason.practice.rstrip(". "))
     head = t["undoes" if reason.undoes else "does"].format(practice=practice)
     if language == "nl":
@@ -123,7 +145,6 @@ def reason_line(reason: Reason, language: str, evidence: list[Evidence] | None =
     else:
         key = reason.relation if reason.trait else reason.direction
         rel = t["rel"][key].format(trait=_lower_first(short(strip_controls(reason.trait)).rstrip(".")))
-    source = _source_of(reason, evidence or [])
     return f"{head}, {rel}" + (f", {t['src'].format(source=source)}" if source else "")
 
 

@@ -1,0 +1,287 @@
+"""The reader of evidence: for a proposal and one evidence item, a reason *for* doing what the proposal does,
+*against* it, or *neither* — and the verdict aggregated from the readings.
+
+Every item is read the same way, a built-in card or a chunk of the team's own research: the item's
+sentences closest to the proposal form the passage; the multilingual embedder encodes the proposal, the
+passage, and the two together (one pass over "proposal ⏎ passage", so its attention sees both); a small
+trained head (reader_head.npz, numpy at run time) turns those vectors into P(for), P(against), P(neither).
+The head is trained on thousands of (proposal, passage, label) pairs written apart from the code
+(reader_train/, with reversals and negations, English and Dutch, across customer-service domains) plus the
+hand-written practices of the cards and personas as data; `python -m jan.answer.train_reader` retrains it.
+
+The persona's own traits are read as items too (the closest few): a trait can argue for or against the
+proposal like research does, and weighs by the persona's weight. The verdict:
+
+  no item bears (P(neither) high for all)       → no-evidence
+  the bearing items lean one way                → supports / opposes
+  strong items on both sides                    → mixed, with the strongest item of each side as reasons
+
+Confidence is the margin between the sides, mapped to a probability on the dev set (calibrate()); a low one
+is shown as leaning. Thresholds are the head's calibration, stored with its weights."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from ..core.textclean import sentences
+from ..core.types import Evidence, Reason
+
+HEAD_PATH = Path(__file__).with_name("reader_head.npz")
+LABELS = ("for", "against", "neither")
+PASSAGE_SENTENCES = 3  # the item's sentences closest to the proposal that form the passage read
+MIN_WORDS = 4
+TRAITS_READ = 4  # the persona's traits closest to the proposal that are read as items
+
+
+def pair_features(design: str, q: np.ndarray, p: np.ndarray, j: np.ndarray | None) -> np.ndarray:
+    """Row-wise features of (proposal, passage) pairs: q, p the separate vectors, j the joint one."""
+    parts = {"bi": [q * p, q - p], "joint": [j, q * p], "both": [j, q * p, q - p]}[design]
+    return np.hstack([np.asarray(x, dtype=np.float32) for x in parts])
+
+
+@dataclass
+class Head:
+    """A one-hidden-layer network in numpy; its calibration (thresholds) travels with its weights."""
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    mu: np.ndarray
+    sd: np.ndarray
+    design: str = "both"
+    calibration: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = HEAD_PATH) -> Head | None:
+        if not Path(path).is_file():
+            return None
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            return cls(z["w1"], z["b1"], z["w2"], z["b2"], z["mu"], z["sd"], meta["design"],
+                       meta.get("calibration", {}))
+
+    def save(self, path: Path, extra: dict | None = None) -> None:
+        meta = {"design": self.design, "calibration": self.calibration, **(extra or {})}
+        tmp = Path(path).with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2, mu=self.mu, sd=self.sd,
+                            meta=np.array(json.dumps(meta, sort_keys=True)))
+        tmp.replace(path)
+
+    def probs(self, x: np.ndarray) -> np.ndarray:
+        h = np.maximum(((x - self.mu) / self.sd) @ self.w1 + self.b1, 0.0)
+        z = h @ self.w2 + self.b2
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+# default calibration (overridden by the head's own, set on the dev set by train_reader.calibrate)
+DEFAULTS = {
+    "bear_min": 0.5,  # an item bears on the proposal when P(for) + P(against) ≥ this
+    "verdict_min": 0.6,  # no-evidence unless the best item bears at least this much
+    "trait_w": 0.6,  # a trait's weight against a research item's
+    "mixed_strong": 0.45,  # each side's strongest item needs this much bearing × side share for mixed
+    "mixed_share": 0.35,  # and the weaker side this share of the stronger side's weight
+    "confident": 0.5,  # confidence at or above which a verdict is stated, not leaning
+    "conf_a": 4.0, "conf_b": -1.0,  # confidence = sigmoid(a·margin + b)
+    "trait_min": 0.80,  # a reason names a trait when the trait and the passage are this close in meaning
+}
+
+
+class Decision(NamedTuple):
+    verdict: str
+    confidence: float
+    deciding: list
+    margin: float
+
+
+def _sigmoid(z: float) -> float:
+    return float(1 / (1 + np.exp(-z)))
+
+
+@dataclass
+class Reading:
+    """One item read against the proposal."""
+
+    key: str  # E# label, or the trait id for the persona's own traits
+    passage: str
+    p_for: float
+    p_against: float
+    p_neither: float
+    trait: bool = False
+    evidence: Evidence | None = None
+
+    @property
+    def bear(self) -> float:
+        return self.p_for + self.p_against
+
+    @property
+    def side(self) -> str:
+        return "for" if self.p_for >= self.p_against else "against"
+
+    def share(self, side: str) -> float:
+        return (self.p_for if side == "for" else self.p_against) / max(self.bear, 1e-9)
+
+    def to_dict(self) -> dict:
+        return {"item": self.key, "for": round(self.p_for, 3), "against": round(self.p_against, 3),
+                "neither": round(self.p_neither, 3), "trait": self.trait}
+
+
+class Reader:
+    def __init__(self, embedder, head: Head | None = None, cards=()):
+        self.embedder = embedder
+        self.head = head if head is not None else Head.load()
+        self.cal = {**DEFAULTS, **(self.head.calibration if self.head else {})}
+        self.cards = {c.id: c for c in cards}
+
+    @property
+    def available(self) -> bool:
+        return self.head is not None
+
+    # ------------------------------------------------------------ reading
+    def passage(self, text: str, q: np.ndarray) -> str:
+        """The item's sentences closest to the proposal, in their own order (the whole text when short)."""
+        sents = [s for s in sentences(text) if len(s.split()) >= MIN_WORDS]
+        if len(sents) <= PASSAGE_SENTENCES:
+            return " ".join(sents) or text.strip()
+        sims = self.embedder.embed_queries(sents) @ q
+        keep = sorted(np.argsort(-sims)[:PASSAGE_SENTENCES])
+        return " ".join(sents[i] for i in keep)
+
+    def read(self, action: str, passages: list[str], q: np.ndarray | None = None) -> np.ndarray:
+        """(n, 3) probabilities for, against, neither."""
+        if not passages:
+            return np.zeros((0, 3), dtype=np.float32)
+        if q is None:
+            q = self.embedder.embed_queries([action])[0]
+        p = self.embedder.embed_passages(passages)
+        j = self.embedder.embed_passages([f"{action}\n{x}" for x in passages]) if self.head.design != "bi" else None
+        qq = np.repeat(q[None, :], len(passages), axis=0)
+        return self.head.probs(pair_features(self.head.design, qq, p, j))
+
+    def readings(self, action: str, persona, evidence: list[Evidence], parts: tuple[str, ...] = ()) -> list[Reading]:
+        """Every evidence item and the persona's closest traits, read against the proposal's action (and
+        against each of its parts, when it joins two actions)."""
+        q = self.embedder.embed_queries([action])[0]
+        keys, passages, items = [], [], []
+        for e in evidence:
+            keys.append(e.label)
+            passages.append(self.passage(e.chunk.text, q))
+            items.append(e)
+        rows = _trait_rows(persona)
+        if rows:
+            tv = self.embedder.embed_queries([t.text for _, t in rows])
+            for i in np.argsort(-(tv @ q))[:TRAITS_READ]:
+                keys.append(rows[i][0])
+                passages.append(" ".join(rows[i][1].text.split()))
+                items.append(None)
+        probs = self.read(action, passages, q)
+        if self.cal.get("parts", 1.0) and parts:
+            # a proposal that joins two actions: each item is read against each part too, and the part it
+            # bears on most gives its reading (items about either part can then stand on opposite sides)
+            for part in parts:
+                more = self.read(part, passages)
+                better = (more[:, 0] + more[:, 1]) > (probs[:, 0] + probs[:, 1])
+                probs = np.where(better[:, None], more, probs)
+        return [Reading(k, text, float(pr[0]), float(pr[1]), float(pr[2]), trait=item is None, evidence=item)
+                for k, text, pr, item in zip(keys, passages, probs, items, strict=True)]
+
+    # ------------------------------------------------------------ verdict
+    def decide(self, readings: list[Reading]) -> Decision:
+        """The verdict, its confidence and the deciding (reading, side): the lead side's strongest first, then
+        the other side's (mixed). `margin` is how far the sides stand apart (1 − that, for mixed): the input
+        the confidence is calibrated on."""
+        c = self.cal
+        if not readings or max(r.bear for r in readings) < c["verdict_min"]:
+            return Decision("no-evidence", 1.0, [], 1.0)
+        weight = {"for": 0.0, "against": 0.0}
+        strongest: dict[str, tuple[float, Reading]] = {}
+        for r in readings:
+            if r.bear < c["bear_min"]:
+                continue
+            w = r.bear * (c["trait_w"] if r.trait else 1.0)
+            for side in ("for", "against"):
+                weight[side] += w * r.share(side)
+                s = r.bear * r.share(side)
+                if s > strongest.get(side, (0.0, None))[0]:
+                    strongest[side] = (s, r)
+        total = weight["for"] + weight["against"]
+        if total <= 0:
+            return Decision("no-evidence", 1.0, [], 1.0)
+        lead = "for" if weight["for"] >= weight["against"] else "against"
+        other = "against" if lead == "for" else "for"
+        margin = abs(weight["for"] - weight["against"]) / total
+        deciding = [(strongest[lead][1], lead)] if lead in strongest else []
+        if (other in strongest and strongest[lead][0] >= c["mixed_strong"] and strongest[other][0] >= c["mixed_strong"]
+                and weight[other] >= c["mixed_share"] * weight[lead]):
+            return Decision("mixed", _sigmoid(c["conf_a"] * (1 - margin) + c["conf_b"]),
+                            deciding + [(strongest[other][1], other)], 1 - margin)
+        return Decision("supports" if lead == "for" else "opposes", _sigmoid(c["conf_a"] * margin + c["conf_b"]),
+                        deciding, margin)
+
+    def judge(self, action: str, persona, evidence: list[Evidence], language: str, parts: tuple[str, ...] = ()):
+        from .stance import Judgment
+
+        readings = self.readings(action, persona, evidence, parts)
+        verdict, conf, deciding, _ = self.decide(readings)
+        j = Judgment(verdict, best=max((r.bear for r in readings), default=0.0))
+        j.confidence, j.readings = conf, readings
+        j.leaning = verdict in ("supports", "opposes") and conf < self.cal["confident"]
+        j.reasons = [self.reason(r, action, persona, evidence, language, side) for r, side in deciding]
+        return j
+
+    # ------------------------------------------------------------ reasons
+    def reason(self, r: Reading, action: str, persona, evidence: list[Evidence], language: str, side: str) -> Reason:
+        from .stance import POSITIVE, RELATION, trait_kind
+
+        reason = Reason(side, "", "", round(r.bear, 4), kind="trait" if r.trait else "item")
+        rows = dict(_trait_rows(persona))
+        if r.trait:
+            trait = rows[r.key]
+            reason.trait_id, reason.trait = r.key, trait.text
+            shown = {e.chunk.card_id: e.label for e in evidence if e.chunk.card_id}
+            reason.card_id = next((c for c in trait.provenance if c in shown), "")
+        else:
+            e = r.evidence
+            reason.card_id = e.chunk.card_id
+            reason.practice, reason.undoes = self._practice(e.chunk.card_id, action, side, language)
+            if rows:  # the trait this item bears on, when one is close enough in meaning to its passage
+                ids = list(rows)
+                tv = self.embedder.embed_queries([rows[i].text for i in ids])
+                pv = self.embedder.embed_queries([r.passage])[0]
+                sims = tv @ pv
+                linked = [k for k, i in enumerate(ids) if e.chunk.card_id and e.chunk.card_id in rows[i].provenance]
+                best = max(linked, key=lambda k: sims[k]) if linked else int(np.argmax(sims))
+                if best in linked or sims[best] >= self.cal["trait_min"]:
+                    reason.trait_id, reason.trait = ids[best], rows[ids[best]].text
+            reason.evidence = [e.label]
+        if reason.trait_id:
+            reason.relation = RELATION[(side, trait_kind(reason.trait_id) in POSITIVE)]
+        if reason.card_id and not reason.evidence:
+            reason.evidence = [e.label for e in evidence if e.chunk.card_id == reason.card_id]
+        return reason
+
+    def _practice(self, card_id: str, action: str, side: str, language: str) -> tuple[str, bool]:
+        """The card's practice closest to the proposal (data written for the card), and whether the proposal
+        undoes it; none for the team's own documents, which carry no practices."""
+        card = self.cards.get(card_id)
+        if card is None or not card.practices:
+            return "", False
+        texts = [p.nl if language == "nl" else p.en for p in card.practices]
+        sims = self.embedder.embed_queries(texts) @ self.embedder.embed_queries([action])[0]
+        i = int(np.argmax(sims))
+        return texts[i], card.practices[i].research != side
+
+
+def _trait_rows(persona) -> list[tuple[str, object]]:
+    if persona is None:
+        return []
+    from .stance import trait_rows
+
+    return trait_rows(persona)

