@@ -183,6 +183,9 @@ def run(settings, seeds: Path | None = None) -> dict:
         result["tui"] = tui_run(replace(settings, home=Path(home)), seeds)
     if seeds is not None:
         result["ingest"] = ingest_throughput(settings, seeds)
+    from bench_doors import run as doors_run
+
+    result["doors"] = doors_run()
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["local_model"] = local_model()
     return result
