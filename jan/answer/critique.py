@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..core.lang import detect
 from ..core.sanitize import display, neutral, terminal
 from ..core.textclean import normalize_for_match, strip_controls
 from ..core.types import Citation, Critique, Evidence, Point
@@ -227,10 +228,12 @@ def quote_sentence(quote: str, text: str) -> str:
     return hay[start: min(ends) + 1 if ends else len(hay)].strip()
 
 
-def check_support(critique: Critique, shown: list[Evidence]) -> Critique:
+def check_support(critique: Critique, shown: list[Evidence], agree=None) -> Critique:
     """After the gate: mark whether each verified citation supports its point (the claim agrees with the
     quote), and whether the item bears on the proposal at all. An evidence point with no supporting
-    citation is shown as inference, its quote still in view."""
+    citation is shown as inference, its quote still in view. Shared words cannot judge a claim in one
+    language about a quote in the other: there `agree(claim, quote)` (the multilingual embedder's judgment
+    of meaning, given by the engine) decides."""
     bears = {e.label: e.bears for e in shown}
     texts = {e.label: e.chunk.text for e in shown}
     background = contradicted = 0
@@ -242,7 +245,10 @@ def check_support(critique: Critique, shown: list[Evidence]) -> Critique:
                 cite.supports = False
                 background += 1
             elif cite.supports is None:
-                cite.supports = supports(point.text, quote_sentence(cite.quote, texts.get(cite.evidence_id, "")))
+                sentence = quote_sentence(cite.quote, texts.get(cite.evidence_id, ""))
+                cite.supports = supports(point.text, sentence)
+                if not cite.supports and agree is not None and detect(point.text) != detect(sentence):
+                    cite.supports = bool(agree(point.text, sentence))
         if point.kind == "evidence" and not any(c.supports for c in point.citations):
             point.kind = "inference"
             contradicted += any(c.verified for c in point.citations)
