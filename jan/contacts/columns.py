@@ -39,7 +39,8 @@ def date_sql(column: str, order: str) -> str:
     value is tried only when the value as written does not parse (coalesce evaluates lazily)."""
     if order == "iso":
         fmts = [f"%Y{s}%m{s}%d{t}" for s in "/." for t in ("", " %H:%M", " %H:%M:%S")]
-        return f"coalesce(try_cast({column} AS TIMESTAMP), try_strptime(trim({column}), {fmts!r}))::DATE"
+        return (f"coalesce(try_cast({column} AS DATE), try_cast({column} AS TIMESTAMP)::DATE, "
+                f"try_strptime(trim({column}), {fmts!r})::DATE)")
     parts = "%d{s}%m{s}{y}" if order == "dmy" else "%m{s}%d{s}{y}"
     fmts = [parts.format(s=s, y=y) + t for y in ("%Y", "%y") for s in "-/." for t in ("", " %H:%M", " %H:%M:%S",
                                                                                        "T%H:%M:%S")]

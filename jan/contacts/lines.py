@@ -60,11 +60,11 @@ def _scan(src: Source, wanted: set[int], rejected: set[int]) -> dict[int, int]:
         while chunk := fh.read(1 << 23):
             arr = np.frombuffer(chunk, dtype=np.uint8)
             nl = np.flatnonzero(arr == 10)
-            quotes = np.cumsum(arr == 34, dtype=np.int64)
-            outside = ((quotes[nl] + odd) & 1) == 0
+            quotes = np.flatnonzero(arr == 34)
+            outside = ((np.searchsorted(quotes, nl) + odd) & 1) == 0  # quotes before each newline, mod 2
             ends.append(nl[outside] + pos)
             end_lines.append(np.flatnonzero(outside) + seen_lines + 1)
-            odd = int((quotes[-1] + odd) & 1) if len(quotes) else odd
+            odd = (odd + len(quotes)) & 1
             seen_lines += len(nl)
             pos += len(chunk)
     end = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)

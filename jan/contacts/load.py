@@ -145,20 +145,20 @@ def _select(src: Source, mapping: Mapping, file_id: int) -> str:
 def _tidy(con, file_id: int) -> None:
     """Category and segment values with stray spaces trimmed (few distinct values, so cheap)."""
     for column in ("category", "segment"):
-        values = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM contacts WHERE file_id = ? AND "
+        values = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM contact_rows WHERE file_id = ? AND "
                                             f"{column} IS NOT NULL", [file_id]).fetchall()]
         for v in values:
             if v != v.strip():
-                con.execute(f"UPDATE contacts SET {column} = nullif(trim({column}), '') WHERE file_id = ? AND "
+                con.execute(f"UPDATE contact_rows SET {column} = nullif(trim({column}), '') WHERE file_id = ? AND "
                             f"{column} = ?", [file_id, v])
 
 
 def _fix_channels(con, file_id: int) -> None:
     """Channel values that appeared only after the sample, mapped to their canonical name."""
-    values = [r[0] for r in con.execute("SELECT DISTINCT channel FROM contacts WHERE file_id = ?",
+    values = [r[0] for r in con.execute("SELECT DISTINCT channel FROM contact_rows WHERE file_id = ?",
                                         [file_id]).fetchall()]
     for raw, canon in channel_fixes(values).items():
-        con.execute("UPDATE contacts SET channel = ? WHERE file_id = ? AND channel = ?", [canon, file_id, raw])
+        con.execute("UPDATE contact_rows SET channel = ? WHERE file_id = ? AND channel = ?", [canon, file_id, raw])
 
 
 def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, digest: Future) -> None:
@@ -171,7 +171,7 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, dige
         con.execute("BEGIN TRANSACTION")
         try:
             try:
-                con.execute("INSERT INTO contacts " + _select(src, mapping, file_id))
+                con.execute("INSERT INTO contact_rows " + _select(src, mapping, file_id))
             except duckdb.Error as exc:
                 raise JanError(f"{src.name}: cannot be read as {src.format.upper()} "
                                f"({str(exc).splitlines()[0][:200]})") from None
@@ -180,11 +180,9 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, dige
                 con.execute("ROLLBACK")
                 transcode_csv(src, tmp / "converted.csv")
                 continue
-            total = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ?", [file_id]).fetchone()[0])
+            total = int(con.execute("SELECT count(*) FROM contact_rows WHERE file_id = ?", [file_id]).fetchone()[0])
             _bad_rows(con, src, file_id, rejects, total, report)
-            parsed_bad = report.bad - len(rejects) - len(src.bad)
-            if parsed_bad:
-                con.execute("DELETE FROM contacts WHERE file_id = ? AND problem IS NOT NULL", [file_id])
+            parsed_bad = report.bad - len(rejects) - len(src.bad)  # they stay, marked: the view leaves them out
             _fix_channels(con, file_id)
             _tidy(con, file_id)
             rows = total - parsed_bad
@@ -231,13 +229,13 @@ def _bad_rows(con, src: Source, file_id: int, rejects: list[tuple[int, str, str]
               report: AddReport) -> None:
     """Name the bad rows by their line: those parsed but unusable (problem set), DuckDB's rejects, and those the
     conversion found. At most KEEP_BAD are stored; all are counted."""
-    parsed_bad = int(con.execute("SELECT count(*) FROM contacts WHERE file_id = ? AND problem IS NOT NULL",
+    parsed_bad = int(con.execute("SELECT count(*) FROM contact_rows WHERE file_id = ? AND problem IS NOT NULL",
                                  [file_id]).fetchone()[0])
     report.bad = parsed_bad + len(rejects) + len(src.bad)
     # rows keep the file's order in the table (DuckDB preserves insertion order), so a row's record number is
     # its rowid's distance from the file's first row: no row_number(), which would make the load sequential
-    recs = con.execute("SELECT rowid - (SELECT min(rowid) FROM contacts WHERE file_id = $1) + 1, line, problem "
-                       "FROM contacts WHERE file_id = $1 AND problem IS NOT NULL ORDER BY rowid LIMIT $2",
+    recs = con.execute("SELECT rowid - (SELECT min(rowid) FROM contact_rows WHERE file_id = $1) + 1, line, problem "
+                       "FROM contact_rows WHERE file_id = $1 AND problem IS NOT NULL ORDER BY rowid LIMIT $2",
                        [file_id, KEEP_BAD]).fetchall()
     reject_lines, lines = line_numbers(src, [r[0] for r in recs if r[1] is None], [b for b, _, _ in rejects], total)
     named = list(src.bad)

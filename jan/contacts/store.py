@@ -1,5 +1,9 @@
 """The contacts database: one DuckDB file under $JAN_HOME/contacts/. Opening it, its tables, the files in
-it, and removing a file. Loading lives in `load`. duckdb is imported only inside functions."""
+it, and removing a file. Loading lives in `load`. duckdb is imported only inside functions.
+
+`contact_rows` holds every record read, a bad one with its `problem` set (deleting them inside the load's
+transaction would make DuckDB write the new rows twice); `contacts`, the view every count reads, holds
+the good ones."""
 
 from __future__ import annotations
 
@@ -13,14 +17,15 @@ from pathlib import Path
 from ..core.errors import JanError
 from ..core.sanitize import one_line
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files(file_id INTEGER, sha256 VARCHAR, path VARCHAR, name VARCHAR, size BIGINT,
   format VARCHAR, rows BIGINT, bad BIGINT, mapping VARCHAR, notes VARCHAR, added_at TIMESTAMP,
   topics_version INTEGER);
-CREATE TABLE IF NOT EXISTS contacts(file_id INTEGER, line BIGINT, date DATE, channel VARCHAR,
+CREATE TABLE IF NOT EXISTS contact_rows(file_id INTEGER, line BIGINT, date DATE, channel VARCHAR,
   category VARCHAR, text VARCHAR, segment VARCHAR, topic SMALLINT, topic_label VARCHAR, problem VARCHAR);
+CREATE VIEW IF NOT EXISTS contacts AS SELECT * FROM contact_rows WHERE problem IS NULL;
 CREATE TABLE IF NOT EXISTS bad_rows(file_id INTEGER, line BIGINT, field VARCHAR, reason VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS topics(file_id INTEGER, topic SMALLINT, size BIGINT, words VARCHAR, label VARCHAR,
   examples VARCHAR);
@@ -155,7 +160,7 @@ def remove_file(home: Path, target: str) -> FileInfo:
             raise JanError(f"{one_line(target)}: not among the loaded contact exports (see jan contacts summary)")
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("contacts", "bad_rows", "topics", "files"):
+            for table in ("contact_rows", "bad_rows", "topics", "files"):
                 con.execute(f"DELETE FROM {table} WHERE file_id = ?", [info.file_id])
             con.execute("COMMIT")
         except BaseException:

@@ -68,7 +68,7 @@ def _compute(con, file_id: int) -> None:
     except ImportError as exc:
         raise JanError(f"topics need numpy and scikit-learn ({exc.name} is missing)") from None
     con.execute("CREATE OR REPLACE TEMP TABLE jan_texts AS SELECT lower(trim(text)) AS t, count(*) AS n, "
-                "min(rowid) AS first, any_value(text) AS shown FROM contacts WHERE file_id = ? AND text IS NOT NULL "
+                "min(rowid) AS first, any_value(text) AS shown FROM contact_rows WHERE problem IS NULL AND file_id = ? AND text IS NOT NULL "
                 "GROUP BY 1 ORDER BY first", [file_id])
     texts, weights = [], []
     for t, n in con.execute("SELECT t, n FROM jan_texts ORDER BY first").fetchall():
@@ -101,11 +101,11 @@ def _compute(con, file_id: int) -> None:
         names = {t.topic: t.label for t in found}
         con.execute("CREATE OR REPLACE TEMP TABLE jan_assign AS SELECT unnest(?::VARCHAR[]) AS t, "
                     "unnest(?::SMALLINT[]) AS topic", [texts, labels.tolist()])
-        con.execute("UPDATE contacts SET topic = a.topic FROM jan_assign a "
-                    "WHERE contacts.file_id = ? AND lower(trim(contacts.text)) = a.t", [file_id])
-        con.execute("UPDATE contacts SET topic_label = CASE topic "
+        con.execute("UPDATE contact_rows SET topic = a.topic FROM jan_assign a "
+                    "WHERE contact_rows.file_id = ? AND lower(trim(contact_rows.text)) = a.t", [file_id])
+        con.execute("UPDATE contact_rows SET topic_label = CASE topic "
                     + " ".join(f"WHEN {int(k)} THEN ?" for k in names) + " ELSE NULL END WHERE file_id = ?"
-                    if names else "UPDATE contacts SET topic_label = NULL WHERE file_id = ?",
+                    if names else "UPDATE contact_rows SET topic_label = NULL WHERE file_id = ?",
                     [*names.values(), file_id])
         con.execute("UPDATE files SET topics_version = ? WHERE file_id = ?", [TOPICS_VERSION, file_id])
         con.execute("COMMIT")
