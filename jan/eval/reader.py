@@ -61,7 +61,10 @@ def score(reader, read: list[tuple[dict, list]]) -> dict:
     for row, readings in read:
         verdict, c, _, _ = reader.decide(readings)
         ok = int(verdict == row["expect"])
-        for key in ("all", row.get("lang", "?"), f"expect:{row['expect']}"):
+        keys = ["all", row.get("lang", "?"), f"expect:{row['expect']}"]
+        if row.get("split"):
+            keys += [f"split:{row['split']}", f"split:{row['split']}:{'in' if row['expect'] != 'no-evidence' else 'off'}"]
+        for key in keys:
             per.setdefault(key, []).append(ok)
         if row["expect"] != "no-evidence" and verdict in ("supports", "opposes", "mixed"):
             conf.append((c, ok))

@@ -21,6 +21,7 @@ class Column:
     summary: str
     cites: list[str] = field(default_factory=list)  # "E1 card-id" for each evidence item the answer cites
     cards: set[str] = field(default_factory=set)  # card ids (or sources) behind the reasons and citations
+    leaning: bool = False  # the reader was not confident: shown as "leans …"
 
 
 @dataclass
@@ -49,7 +50,7 @@ def column(c: Critique, name: str) -> Column:
                 cards.add(ref)
     cards |= {r.card_id for r in c.reasons if r.card_id}
     summary = strip_controls(c.summary).split("\n")[0]
-    return Column(c.persona, name, c.verdict, verdict_reason(c) or "–", summary, cites, cards)
+    return Column(c.persona, name, c.verdict, verdict_reason(c) or "–", summary, cites, cards, c.leaning)
 
 
 def _why(col: Column, critique: Critique) -> str:

@@ -282,7 +282,7 @@ class JanApp(MeetingMixin, App):
         from ..answer.labels import labels, verdict_word
 
         verified, total = crit.citation_counts()
-        self.set_status(f"{verdict_word(crit.verdict, crit.language)} · {verified}/{total} "
+        self.set_status(f"{verdict_word(crit.verdict, crit.language, crit.leaning)} · {verified}/{total} "
                         f"{labels(crit.language)['verified']}" + (" · cancelled" if self.cancelled else ""))
 
     def answer_failed(self, answer: ThreadMessage, message: str, partial: str) -> None:

@@ -31,7 +31,9 @@ def critique_text(c: Critique, persona_name: str) -> Text:
     lab = labels(c.language)
     t = Text()
     t.append(f"{persona_name} ", style="bold")
-    t.append(f"[{verdict_word(c.verdict, c.language)}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
+    t.append(f"[{verdict_word(c.verdict, c.language, c.leaning)}]", style=VERDICT_STYLE.get(c.verdict, "bold"))
+    if c.confidence is not None and c.verdict != "no-evidence":
+        t.append(f" {lab['confidence']} {c.confidence:.2f}", style="dim")
     t.append("\n")
     if verdict_reason(c):  # why: the trait the proposal serves or breaks, and the evidence that says so
         t.append(f"{lab['why']} — ", style=VERDICT_STYLE.get(c.verdict, "bold"))
