@@ -31,7 +31,7 @@ def _rows(home: Path):
 
     con = duckdb.connect(str(home / "contacts" / "contacts.duckdb"), read_only=True)
     try:
-        return con.execute("SELECT rowid, topic, topic_label, text FROM contact_rows WHERE problem IS NULL ORDER BY rowid").fetchall()
+        return con.execute("SELECT rowid, topic, topic_label, text FROM rows_1 WHERE problem IS NULL ORDER BY rowid").fetchall()
     finally:
         con.close()
 

@@ -20,7 +20,7 @@ from .columns import Mapping, channel_fixes, channel_sql, date_sql, recognise
 from .convert import jsonl_source, transcode_csv, xlsx_source
 from .lines import line_numbers
 from .sniff import Source, check_file, detect_encoding, detect_format, read_head, sniff_csv
-from .store import connect, sha256_file
+from .store import connect, refresh_views, rows_table, sha256_file
 
 MAX_LINE_BYTES = 2 << 20  # DuckDB's default; a larger one makes it write the table again at close
 KEEP_BAD = 10_000  # bad rows named in the database; all are counted
@@ -110,7 +110,7 @@ def _read_csv(src: Source) -> tuple[str, list[str]]:
             f"rejects_scan='jan_rejects_scan')"), names
 
 
-def _select(src: Source, mapping: Mapping, file_id: int) -> str:
+def _select(src: Source, mapping: Mapping) -> str:
     """The SELECT that parses every record in the file's order; `problem` says why a record is bad
     ('field<TAB>why<TAB>value').
     Kept lean (the reader gives NULL for empty fields; no trim over a million values): the whole-row check is
@@ -129,36 +129,38 @@ def _select(src: Source, mapping: Mapping, file_id: int) -> str:
     ch = mapping.roles.get("channel")
     channel = "NULL::VARCHAR" if ch is None else channel_sql(f"c{ch}", [r[ch] for r in src.sample if ch < len(r)])
     bad_date = "d IS NULL OR d < DATE '1970-01-01' OR d > DATE '2100-12-31'"
+    keep = ["line"] if src.line_column else []
+    keep += [f"{c} AS {name}" for c, name in (("d", "date"), ("ch", "channel"), ("cat", "category"),
+                                              ("txt", "text"), ("seg", "segment"))
+             if name == "date" or name in mapping.roles]
     return f"""
-      SELECT {file_id}, line, d, ch, cat, txt, seg, NULL, NULL,
+      SELECT {', '.join(keep)},
         CASE WHEN {bad_date} OR ({' AND '.join(about)}) THEN
           CASE WHEN trim(coalesce(raw_date, '')) = '' THEN 'date' || chr(9) || 'empty date' || chr(9)
                WHEN d IS NULL THEN 'date' || chr(9) || 'not a date' || chr(9) || left(trim(raw_date), 60)
                WHEN {bad_date} THEN 'date' || chr(9) || 'date out of range' || chr(9) || left(trim(raw_date), 60)
-               ELSE '{what}' || chr(9) || 'empty {what}' || chr(9) END END
+               ELSE '{what}' || chr(9) || 'empty {what}' || chr(9) END END AS problem
       FROM (SELECT {line} AS line, {raw} AS raw_date,
                    {date_sql(raw, mapping.date_order)} AS d, {channel} AS ch,
                    {col('category')} AS cat, {col('text')} AS txt, {col('segment')} AS seg
             FROM {reader})"""
 
 
-def _tidy(con, file_id: int) -> None:
-    """Category and segment values with stray spaces trimmed (few distinct values, so cheap)."""
-    for column in ("category", "segment"):
-        values = [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM contact_rows WHERE file_id = ? AND "
-                                            f"{column} IS NOT NULL", [file_id]).fetchall()]
+def _tidy(con, table: str, mapping: Mapping) -> None:
+    """After the load, from the distinct values only (one scan): channel values that first appeared after the
+    sample mapped to their canonical name, and category or segment values with stray spaces trimmed."""
+    columns = [c for c in ("channel", "category", "segment") if c in mapping.roles]
+    if not columns:
+        return
+    found = con.execute("SELECT " + ", ".join(f"list(DISTINCT {c})" for c in columns) + f" FROM {table}").fetchone()
+    for column, values in zip(columns, found, strict=True):
+        values = values or []
+        fixes = channel_fixes(values) if column == "channel" else {}
         for v in values:
-            if v != v.strip():
-                con.execute(f"UPDATE contact_rows SET {column} = nullif(trim({column}), '') WHERE file_id = ? AND "
-                            f"{column} = ?", [file_id, v])
-
-
-def _fix_channels(con, file_id: int) -> None:
-    """Channel values that appeared only after the sample, mapped to their canonical name."""
-    values = [r[0] for r in con.execute("SELECT DISTINCT channel FROM contact_rows WHERE file_id = ?",
-                                        [file_id]).fetchall()]
-    for raw, canon in channel_fixes(values).items():
-        con.execute("UPDATE contact_rows SET channel = ? WHERE file_id = ? AND channel = ?", [canon, file_id, raw])
+            if v is not None and v != v.strip():
+                fixes.setdefault(v, v.strip() or None)
+        for raw, new in fixes.items():
+            con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [new, raw])
 
 
 def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, digest: Future) -> None:
@@ -167,11 +169,12 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, dige
     import duckdb
 
     file_id = int(con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchone()[0])
+    table = rows_table(file_id)
     for attempt in (1, 2):
         con.execute("BEGIN TRANSACTION")
         try:
             try:
-                con.execute("INSERT INTO contact_rows " + _select(src, mapping, file_id))
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS " + _select(src, mapping))
             except duckdb.Error as exc:
                 raise JanError(f"{src.name}: cannot be read as {src.format.upper()} "
                                f"({str(exc).splitlines()[0][:200]})") from None
@@ -180,11 +183,10 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, dige
                 con.execute("ROLLBACK")
                 transcode_csv(src, tmp / "converted.csv")
                 continue
-            total = int(con.execute("SELECT count(*) FROM contact_rows WHERE file_id = ?", [file_id]).fetchone()[0])
-            _bad_rows(con, src, file_id, rejects, total, report)
-            parsed_bad = report.bad - len(rejects) - len(src.bad)  # they stay, marked: the view leaves them out
-            _fix_channels(con, file_id)
-            _tidy(con, file_id)
+            total, parsed_bad = con.execute(f"SELECT count(*), count(problem) FROM {table}").fetchone()
+            _bad_rows(con, src, file_id, rejects, int(total), int(parsed_bad), report)
+            # bad rows stay in the table, marked: the contacts view leaves them out
+            _tidy(con, table, mapping)
             rows = total - parsed_bad
             if rows == 0:
                 first = "; ".join(f"{src.line_word} {ln}: {f or 'row'}: {why}" for ln, f, why, _ in report.bad_rows[:2])
@@ -195,6 +197,7 @@ def _load(con, src: Source, mapping: Mapping, report: AddReport, tmp: Path, dige
                         [file_id, report.sha256, str(src.path.resolve()), src.path.name, src.path.stat().st_size,
                          src.format, rows, report.bad, json.dumps(mapping.to_dict()), json.dumps(src.notes),
                          datetime.now().replace(microsecond=0)])
+            refresh_views(con)
             con.execute("COMMIT")
         except BaseException:
             try:
@@ -225,18 +228,18 @@ _REJECT_WHY = {"TOO MANY COLUMNS": "more fields than the header", "MISSING COLUM
                "INVALID ENCODING": "not UTF-8"}
 
 
-def _bad_rows(con, src: Source, file_id: int, rejects: list[tuple[int, str, str]], total: int,
+def _bad_rows(con, src: Source, file_id: int, rejects: list[tuple[int, str, str]], total: int, parsed_bad: int,
               report: AddReport) -> None:
     """Name the bad rows by their line: those parsed but unusable (problem set), DuckDB's rejects, and those the
     conversion found. At most KEEP_BAD are stored; all are counted."""
-    parsed_bad = int(con.execute("SELECT count(*) FROM contact_rows WHERE file_id = ? AND problem IS NOT NULL",
-                                 [file_id]).fetchone()[0])
     report.bad = parsed_bad + len(rejects) + len(src.bad)
-    # rows keep the file's order in the table (DuckDB preserves insertion order), so a row's record number is
-    # its rowid's distance from the file's first row: no row_number(), which would make the load sequential
-    recs = con.execute("SELECT rowid - (SELECT min(rowid) FROM contact_rows WHERE file_id = $1) + 1, line, problem "
-                       "FROM contact_rows WHERE file_id = $1 AND problem IS NOT NULL ORDER BY rowid LIMIT $2",
-                       [file_id, KEEP_BAD]).fetchall()
+    # rows keep the file's order in their table (DuckDB preserves insertion order), so a record's number is its
+    # rowid's distance from the first (rowids inside a transaction start high): no row_number(), which would
+    # make the load sequential
+    line = "line" if src.line_column else "NULL"
+    table = rows_table(file_id)
+    recs = con.execute(f"SELECT rowid - (SELECT min(rowid) FROM {table}) + 1, {line}, problem FROM {table} "
+                       "WHERE problem IS NOT NULL ORDER BY rowid LIMIT ?", [KEEP_BAD]).fetchall() if parsed_bad else []
     reject_lines, lines = line_numbers(src, [r[0] for r in recs if r[1] is None], [b for b, _, _ in rejects], total)
     named = list(src.bad)
     for (_, kind, msg), ln in zip(rejects, reject_lines, strict=True):

@@ -1,9 +1,10 @@
 """The contacts database: one DuckDB file under $JAN_HOME/contacts/. Opening it, its tables, the files in
 it, and removing a file. Loading lives in `load`. duckdb is imported only inside functions.
 
-`contact_rows` holds every record read, a bad one with its `problem` set (deleting them inside the load's
-transaction would make DuckDB write the new rows twice); `contacts`, the view every count reads, holds
-the good ones."""
+Each export's rows are one table (`rows_<file_id>`, made by CREATE TABLE AS from DuckDB's CSV reader, in
+the file's order), every record read, a bad one with its `problem` set (deleting rows inside the load's
+transaction would make DuckDB write the new rows twice). The view `contact_rows` joins them; the view
+`contacts`, which every count reads, holds the good rows."""
 
 from __future__ import annotations
 
@@ -17,19 +18,36 @@ from pathlib import Path
 from ..core.errors import JanError
 from ..core.sanitize import one_line
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS files(file_id INTEGER, sha256 VARCHAR, path VARCHAR, name VARCHAR, size BIGINT,
   format VARCHAR, rows BIGINT, bad BIGINT, mapping VARCHAR, notes VARCHAR, added_at TIMESTAMP,
   topics_version INTEGER);
-CREATE TABLE IF NOT EXISTS contact_rows(file_id INTEGER, line BIGINT, date DATE, channel VARCHAR,
-  category VARCHAR, text VARCHAR, segment VARCHAR, topic SMALLINT, topic_label VARCHAR, problem VARCHAR);
-CREATE VIEW IF NOT EXISTS contacts AS SELECT * FROM contact_rows WHERE problem IS NULL;
 CREATE TABLE IF NOT EXISTS bad_rows(file_id INTEGER, line BIGINT, field VARCHAR, reason VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS topics(file_id INTEGER, topic SMALLINT, size BIGINT, words VARCHAR, label VARCHAR,
   examples VARCHAR);
 """
+# every column a row may have; an export's own table holds only those it needs (a column of constants or
+# NULLs costs DuckDB as much to write as one of values), the views fill in the rest
+COLUMNS = {"file_id": "INTEGER", "line": "BIGINT", "date": "DATE", "channel": "VARCHAR", "category": "VARCHAR",
+           "text": "VARCHAR", "segment": "VARCHAR", "topic": "SMALLINT", "topic_label": "VARCHAR",
+           "problem": "VARCHAR"}
+
+
+def rows_table(file_id: int) -> str:
+    """The table holding one export's rows, in the file's order (rowid 0 is its first record)."""
+    return f"rows_{int(file_id)}"
+
+
+def refresh_views(con) -> None:
+    """`contact_rows`: every loaded export's rows (bad ones included, marked in `problem`); `contacts`: the
+    good ones, which every count reads."""
+    empty = "SELECT " + ", ".join(f"NULL::{t} AS {c}" for c, t in COLUMNS.items()) + " WHERE false"
+    ids = [int(r[0]) for r in con.execute("SELECT file_id FROM files ORDER BY file_id").fetchall()]
+    parts = [empty] + [f"SELECT {i}::INTEGER AS file_id, * FROM {rows_table(i)}" for i in ids]
+    con.execute("CREATE OR REPLACE VIEW contact_rows AS " + " UNION ALL BY NAME ".join(parts))
+    con.execute("CREATE OR REPLACE VIEW contacts AS SELECT * FROM contact_rows WHERE problem IS NULL")
 
 
 def db_path(home: Path) -> Path:
@@ -61,14 +79,15 @@ def connect(home: Path, *, write: bool = False) -> Iterator:
         raise JanError(f"{path}: the contacts database cannot be opened ({one_line(msg)[:160]}); "
                        "move it aside and add the exports again") from None
     try:
-        if write:
-            con.execute(SCHEMA)
-            if not con.execute("SELECT 1 FROM meta WHERE key = 'schema'").fetchone():
-                con.execute("INSERT INTO meta VALUES ('schema', ?)", [str(SCHEMA_VERSION)])
         try:
             version = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except duckdb.Error:
+        except duckdb.Error:  # a new database
             version = None
+        if write and version is None:
+            con.execute(SCHEMA)
+            con.execute("INSERT INTO meta VALUES ('schema', ?)", [str(SCHEMA_VERSION)])
+            refresh_views(con)
+            version = (str(SCHEMA_VERSION),)
         if version is None or version[0] != str(SCHEMA_VERSION):
             raise JanError(f"{path}: the contacts database has another layout (version "
                            f"{version[0] if version else 'unknown'}, this jan uses {SCHEMA_VERSION}); "
@@ -79,14 +98,11 @@ def connect(home: Path, *, write: bool = False) -> Iterator:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError as exc:
         raise JanError(f"{one_line(str(path))}: cannot read ({exc.strerror})") from None
-    return h.hexdigest()
 
 
 @dataclass
@@ -160,8 +176,10 @@ def remove_file(home: Path, target: str) -> FileInfo:
             raise JanError(f"{one_line(target)}: not among the loaded contact exports (see jan contacts summary)")
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("contact_rows", "bad_rows", "topics", "files"):
+            for table in ("bad_rows", "topics", "files"):
                 con.execute(f"DELETE FROM {table} WHERE file_id = ?", [info.file_id])
+            con.execute(f"DROP TABLE IF EXISTS {rows_table(info.file_id)}")
+            refresh_views(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

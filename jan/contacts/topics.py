@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.errors import JanError
 from .lexicon import CONCEPTS, topic_tokens, word_label
-from .store import connect
+from .store import connect, refresh_views, rows_table
 
 TOPICS_VERSION = 1
 MAX_FIT = 20_000  # distinct texts the model is fitted on; the rest are assigned to the nearest topic
@@ -67,9 +67,10 @@ def _compute(con, file_id: int) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
     except ImportError as exc:
         raise JanError(f"topics need numpy and scikit-learn ({exc.name} is missing)") from None
+    table = rows_table(file_id)
     con.execute("CREATE OR REPLACE TEMP TABLE jan_texts AS SELECT lower(trim(text)) AS t, count(*) AS n, "
-                "min(rowid) AS first, any_value(text) AS shown FROM contact_rows WHERE problem IS NULL AND file_id = ? AND text IS NOT NULL "
-                "GROUP BY 1 ORDER BY first", [file_id])
+                f"min(rowid) AS first, any_value(text) AS shown FROM {table} WHERE problem IS NULL AND "
+                "text IS NOT NULL GROUP BY 1 ORDER BY first")
     texts, weights = [], []
     for t, n in con.execute("SELECT t, n FROM jan_texts ORDER BY first").fetchall():
         texts.append(t)
@@ -101,12 +102,13 @@ def _compute(con, file_id: int) -> None:
         names = {t.topic: t.label for t in found}
         con.execute("CREATE OR REPLACE TEMP TABLE jan_assign AS SELECT unnest(?::VARCHAR[]) AS t, "
                     "unnest(?::SMALLINT[]) AS topic", [texts, labels.tolist()])
-        con.execute("UPDATE contact_rows SET topic = a.topic FROM jan_assign a "
-                    "WHERE contact_rows.file_id = ? AND lower(trim(contact_rows.text)) = a.t", [file_id])
-        con.execute("UPDATE contact_rows SET topic_label = CASE topic "
-                    + " ".join(f"WHEN {int(k)} THEN ?" for k in names) + " ELSE NULL END WHERE file_id = ?"
-                    if names else "UPDATE contact_rows SET topic_label = NULL WHERE file_id = ?",
-                    [*names.values(), file_id])
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS topic SMALLINT")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS topic_label VARCHAR")
+        con.execute(f"UPDATE {table} SET topic = a.topic FROM jan_assign a WHERE lower(trim({table}.text)) = a.t")
+        con.execute(f"UPDATE {table} SET topic_label = CASE topic "
+                    + " ".join(f"WHEN {int(k)} THEN ?" for k in names) + " ELSE NULL END"
+                    if names else f"UPDATE {table} SET topic_label = NULL", list(names.values()))
+        refresh_views(con)  # the table has new columns
         con.execute("UPDATE files SET topics_version = ? WHERE file_id = ?", [TOPICS_VERSION, file_id])
         con.execute("COMMIT")
     except BaseException:
