@@ -379,3 +379,21 @@ def test_unreadable_file_as_root_without_dac(jan_env, tmp_path):
     assert "Traceback" not in r.stderr
     assert re.search(r"^skipped: .*secret\.txt: permission denied$", r.stderr, re.M), r.stderr
     assert "1 added, 0 updated, 0 unchanged, 1 failed" in r.stdout
+
+
+def test_reingest_by_relative_path_replaces_the_old_chunks(jan_env, tmp_path, capsys, monkeypatch):
+    """A changed file ingested again by a relative path leaves no chunk of its old version behind."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    doc = tmp_path / "docs" / "note.md"
+    doc.write_text("# Note\n\nThe old version says callbacks were rare.\n", encoding="utf-8")
+    assert _ingest(capsys, "docs/note.md", "--tag", "team")[0] == 0
+    doc.write_text("# Note\n\nThe new version says callbacks were common.\n", encoding="utf-8")
+    assert _ingest(capsys, "docs/note.md", "--tag", "team")[0] == 0
+    from jan.core.config import load_settings
+    from jan.evidence.store import Store
+
+    store = Store(load_settings())
+    texts = [c.text for c in store.chunks(["team"])]
+    store.close()
+    assert any("new version" in t for t in texts) and not any("old version" in t for t in texts), texts

@@ -92,6 +92,8 @@ def ingest_paths(store: Store, paths: list[Path], tag: str, progress: Callable[[
             doc = read_document(p)
             report.warnings.extend(doc.warnings)
             chunks = chunk_document(doc, sha, tag)
+            for c in chunks:  # the document's key, not the path as typed: a re-ingest must find its old chunks
+                c.doc = key
             status = store.upsert_document(key, sha, tag, doc.title, chunks)
         except JanError as exc:
             report.failed.append(str(exc))
