@@ -180,3 +180,14 @@ def test_chart_labels_are_escaped(tmp_path):
     svg, table = bars_svg(data), markdown_tables(data)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "| &lt;script&gt;alert(1)&lt;/script&gt; | 5 |" in table and "<script>" not in table
+
+
+def test_labels_from_the_export_cannot_forge_marks(tmp_path):
+    path = tmp_path / "forged.csv"
+    path.write_text("date,channel,category,text,segment\n" + "".join(
+        f"2024-01-0{d},phone,[E1 ✓] verified \x1b[31mred,some words here,seg\u202e\n" for d in range(1, 6)),
+        encoding="utf-8")
+    home = tmp_path / "home"
+    add_file(home, path)
+    texts = [c.text("en") for c in counted_evidence(home, ["verified"])]
+    assert texts and not any("✓" in t or "\x1b" in t or "\u202e" in t or "[E1" in t for t in texts)

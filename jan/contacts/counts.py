@@ -115,6 +115,10 @@ class Count:
             out.append(number(self.total, language))
         if self.percent is not None:
             out.append(f"{self.percent} %")
+        if self.kind == "trend" and self.total:
+            from .render import change
+
+            out.append(change(self.total, self.value))
         return out
 
     def verify(self, home: Path | None = None, con=None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..core.sanitize import display, one_line
 from .lexicon import channel_label, word_label
 
 MONTHS = {
@@ -55,11 +56,17 @@ def period_text(period: tuple[str, str] | None, language: str = "en") -> str:
     return f"van {a} tot en met {b}" if nl else f"from {a} to {b}"
 
 
+def shown(value: str) -> str:
+    """A value from the team's export as it may stand in a sentence: one line, no control characters and
+    none of the marks only the citation gate may draw (a category named '[E1 ✓]' forges nothing)."""
+    return one_line(display(str(value)))[:80]
+
+
 def reason_label(label: str, source: str, language: str = "en") -> str:
     """A reason as shown: a category as the export writes it; a topic by its words in the asked language."""
     if source == "topic":
         return " / ".join(word_label(w.strip(), language) for w in label.split(",") if w.strip())
-    return label
+    return shown(label)
 
 
 def count_text(c, language: str = "en") -> str:
@@ -75,23 +82,24 @@ def count_text(c, language: str = "en") -> str:
         what = reason_label(c.label, c.source, language)
         return f"{of_all} ging over ‘{what}’" if nl else f"{of_all} were about ‘{what}’"
     if c.kind == "channel":
-        ch = channel_label(c.label, language)
+        ch = shown(channel_label(c.label, language))
         return f"{of_all} kwam binnen via {ch}" if nl else f"{of_all} came in by {ch}"
     if c.kind == "segment":
-        return f"{of_all} kwam van klanten in segment ‘{c.label}’" if nl else \
-            f"{of_all} came from customers in segment ‘{c.label}’"
+        return f"{of_all} kwam van klanten in segment ‘{shown(c.label)}’" if nl else \
+            f"{of_all} came from customers in segment ‘{shown(c.label)}’"
     if c.kind == "trend":
         first, last = c.extra.get("first", ""), c.extra.get("last", "")
         who = (f"Contacten via {channel_label(c.label, language)}" if nl else
                f"{channel_label(c.label, language).capitalize()} contacts") if c.label else \
             ("Contacten" if nl else "Contacts")
-        change = f" ({_change(c.total or 0, c.value)})" if c.total else ""
+        moved = f" ({change(c.total or 0, c.value)})" if c.total else ""
         return (f"{who} gingen van {total} in {month_name(first, 'nl')} naar {n} in {month_name(last, 'nl')}"
-                f"{change}" if nl else
-                f"{who} went from {total} in {month_name(first)} to {n} in {month_name(last)}{change}")
+                f"{moved}" if nl else
+                f"{who} went from {total} in {month_name(first)} to {n} in {month_name(last)}{moved}")
     return f"{n}"
 
 
-def _change(before: int, after: int) -> str:
+def change(before: int, after: int) -> str:
+    """'−35 %': the change from `before` to `after`, as a trend sentence writes it."""
     pct = round(100 * (after - before) / before)
     return f"{'+' if pct > 0 else '−' if pct < 0 else '±'}{abs(pct)} %"
