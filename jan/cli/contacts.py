@@ -77,6 +77,13 @@ def cmd_summary(args) -> int:
     rows = result.rows
     if args.by == "channel":
         rows = [(channel_label(v, args.lang) if v else "(none)", n) for v, n in rows]
+    if args.by == "reason":
+        from ..contacts.render import reason_label
+        from ..contacts.topics import topic_labels
+
+        topics = topic_labels(s.home)
+        rows = [(reason_label(v, "topic" if v in topics else "category", args.lang) if v else None, n)
+                for v, n in rows]
     rows = [(v if v is not None else "(none)", n) for v, n in rows]
     if args.output:
         from ..contacts.export import write_table

@@ -5,7 +5,6 @@ returned."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -63,11 +62,10 @@ def counted_evidence(home: Path, topic_words: list[str], language: str = "en", *
         def add(kind: str, label, n: int, query: CountQuery, source: str = "", **kw) -> None:
             counts.append(Count(kind, n, query, total, base, label=str(label), source=source, period=period, **kw))
 
-        topic_words_of = {lbl: json.loads(w) for lbl, w in con.execute("SELECT label, words FROM topics").fetchall()}
-        topic_labels = set(topic_words_of)
+        topic_labels = {r[0] for r in con.execute("SELECT DISTINCT label FROM topics").fetchall()}
         wanted = wanted_concepts(topic_words)
         reasons = [(v, n) for v, n in grouped(con, "reason", base) if v is not None]
-        picked = [r for r in reasons if _matches(", ".join([r[0], *topic_words_of.get(r[0], [])]), wanted)][:2]
+        picked = [r for r in reasons if _matches(r[0], wanted)][:2]  # a topic by its name (first three words)
         picked += [r for r in reasons if r not in picked][:top]
         for label, n in picked:
             add("reason", label, n, base.narrowed("reason", label), "topic" if label in topic_labels else "category")

@@ -60,6 +60,12 @@ def contact_topics(home: Path, *, force: bool = False, on_progress=None) -> list
     return [Topic(int(f), int(t), int(s), json.loads(w), lbl, json.loads(e)) for f, t, s, w, lbl, e in rows]
 
 
+def topic_labels(home: Path) -> set[str]:
+    """The names of the topics computed so far, as stored in `reason` (to tell them from categories)."""
+    with connect(home) as con:
+        return set() if con is None else {r[0] for r in con.execute("SELECT DISTINCT label FROM topics").fetchall()}
+
+
 def _compute(con, file_id: int) -> None:
     try:
         import numpy as np
