@@ -262,3 +262,13 @@ def test_file_record_keeps_mapping_and_notes(home, tmp_path):
     assert info.mapping["roles"]["text"] == "Omschrijving" and info.rows == 50
     assert json.dumps(info.to_dict())
     assert os.path.exists(home / "contacts" / "contacts.duckdb")
+
+
+def test_a_subject_column_of_free_text_is_text_not_category(home, tmp_path):
+    path = tmp_path / "mail.csv"
+    rows = [["Received", "Subject"]] + [[f"2024-04-{d:02d}", f"My invoice number {d} shows a charge I do not know about"]
+                                        for d in range(1, 29)]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    m = add_file(home, path, dry_run=True).mapping
+    assert m.column("text") == "Subject" and m.column("category") is None and m.column("date") == "Received"

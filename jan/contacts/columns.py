@@ -138,6 +138,8 @@ def recognise(columns: list[str], sample: list[list[str]], maps: dict[str, str] 
                 continue
             if role == "date" and scores[i] and scores[i].get("date", 0) < 0.5:
                 continue
+            if role == "category" and scores[i].get("text") and not scores[i].get("category"):
+                continue  # named like a category ('Subject'), written like free text: content decides
             mapping.roles[role], mapping.how[role] = i, "name"
             taken.add(i)
             break
