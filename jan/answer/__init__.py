@@ -9,7 +9,7 @@ _API = {
     "Engine": "engine",
     "MAX_QUESTION": "engine",
     "LOCAL_BUDGET": "engine",
-    "is_pushback": "engine",
+    "is_pushback": "dialogue",
     "parse": "critique",
     "verify": "critique",
     "to_markdown": "critique",
