@@ -195,7 +195,16 @@ def test_brief_with_five_personas_has_a_for_case_and_grammatical_rebuttals(engin
     b = build(PROPOSAL, critiques, names)
     md = to_markdown(b)
     assert "(the source's own words)" not in md
-    assert f"| For | What the proposers hope to gain: {PROPOSAL}" in md
+    # the case for states the proposers' motive in a sentence of its own, not the proposal again
+    assert "| For | Why the proposers want it: because of too many complaints. |" in md
+    assert f"| For | {PROPOSAL}" not in md
+    # one row per evidence item, and the "one anecdote" rebuttal never quotes the row it answers
+    rows = [r for r in b.case_for + b.case_against]
+    assert len({r.item for r in rows}) == len(rows)
+    anecdote = next(r for c, r in b.counters if "anecdote" in c)
+    if b.case_against:
+        assert b.case_against[0].quote.rstrip(" .;,") not in anecdote
+    assert "”." + "”" not in md and ".”." not in md
     for m in b.myths:
         assert md.count(m.instead) == 1, m.card_id
     body = md.split("## Appendix")[0]
@@ -220,7 +229,8 @@ def test_dutch_brief_has_dutch_headings(engine):
     b = build(proposal, critiques, {p.id: p.name for p in engine.registry.all()})
     md = to_markdown(b)
     for heading in ("# Notitie voor de directie", "## Wat onze klanten zouden zeggen", "## Bijlage: bronnen",
-                    "| Voor | Wat de indieners ermee hopen te bereiken", "## Vragen om te stellen"):
+                    "| Voor | Waarom de indieners het willen: omdat er te veel klachten binnenkomen.",
+                    "## Vragen om te stellen"):
         assert heading in md, heading
     for english in ("## The case", "Rebuttal", "Board:", "Appendix", "What the proposers", "| opposes |",
                     "paragraph", "(card "):

@@ -7,10 +7,16 @@ stance model all take the action from here instead of re-deriving it from the ra
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..core.lang import detect
 from ..evidence.myths import proposal as strip_frame
+
+# Where a proposal states its motive ("…, because of too many complaints", "…, omdat het geld kost"): data for
+# parsing the sentence's structure (the brief states the proposers' goal in a sentence of its own), not a verdict.
+MOTIVE = re.compile(r"[,;]?\s+((?:because(?: of)?|since|so that|in order to|to(?=\s+(?:save|cut|reduce|lower|avoid|"
+                    r"get|free)\b)|omdat|want|zodat|vanwege|wegens|om(?=\s.*\bte\b))\s+.{3,})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -19,11 +25,14 @@ class Proposal:
     language: str
     action: str
     parts: tuple[str, ...] = field(default_factory=tuple)
+    motive: str = ""  # why the proposers want it, in their words ("because of too many complaints"), when said
 
     @classmethod
     def parse(cls, question: str, default_language: str = "en") -> Proposal:
         from .stance import clauses
 
         text = " ".join((question or "").split())
-        return cls(text=text, language=detect(text, default=default_language), action=strip_frame(text).strip(),
-                   parts=tuple(clauses(text)))
+        action = strip_frame(text).strip()
+        m = MOTIVE.search(action)
+        return cls(text=text, language=detect(text, default=default_language), action=action,
+                   parts=tuple(clauses(text)), motive=m.group(1).strip().rstrip("?.! ") if m else "")

@@ -28,12 +28,17 @@ T = {
         "no_myth": "None of the corpus' myths was detected.", "instead": "what the research says instead",
         "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
         "questions": "Questions to ask before deciding", "appendix": "Appendix: sources",
-        "hope": "What the proposers hope to gain: {proposal}",
+        "hope": "Why the proposers want it: {motive}.",
+        "hope_unsaid": "The proposal does not say what it should achieve; ask the proposers which result they "
+                       "expect and how they will measure it.",
         "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
         "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
         "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
         "c_anecdote": "“This is one anecdote; our customers are different.”",
-        "r_anecdote": "{who_points} {source}: “{quote}”. Ask for our own customer data before deciding.",
+        "r_anecdote": "It is not the only source: {who_points} {source}: “{quote}”. Ask for our own customer "
+                      "data before deciding.",
+        "r_anecdote_none": "No second source answers it in the evidence here; ask for our own customer data "
+                           "(contacts, complaints) before deciding.",
         "c_adapt": "“Customers will adapt.”",
         "r_adapt": "Then test it first: a pilot with real customers, measuring what they try first and what it "
                    "costs them, before rolling it out.",
@@ -53,12 +58,17 @@ T = {
         "no_myth": "Geen van de mythes uit het corpus is herkend.", "instead": "wat het onderzoek in plaats daarvan zegt",
         "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
         "questions": "Vragen om te stellen voordat we besluiten", "appendix": "Bijlage: bronnen",
-        "hope": "Wat de indieners ermee hopen te bereiken: {proposal}",
+        "hope": "Waarom de indieners het willen: {motive}.",
+        "hope_unsaid": "Het voorstel zegt niet wat het moet opleveren; vraag de indieners welk resultaat ze "
+                       "verwachten en hoe ze dat meten.",
         "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
         "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
         "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
         "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
-        "r_anecdote": "{who_points} {source}: “{quote}”. Vraag eerst onze eigen klantgegevens op voordat we besluiten.",
+        "r_anecdote": "Het is niet de enige bron: {who_points} {source}: “{quote}”. Vraag eerst onze eigen "
+                      "klantgegevens op voordat we besluiten.",
+        "r_anecdote_none": "Geen tweede bron hier beantwoordt dit; vraag eerst onze eigen klantgegevens op "
+                           "(contacten, klachten) voordat we besluiten.",
         "c_adapt": "“Klanten passen zich wel aan.”",
         "r_adapt": "Test het dan eerst: een proef met echte klanten, waarin we meten wat ze eerst proberen en wat "
                    "het hen kost, voordat we het invoeren.",
@@ -81,6 +91,7 @@ class Row:
     source: str  # short, for the board reader
     card_id: str = ""
     reference: str = ""  # the full reference, for the appendix
+    item: str = ""  # the evidence item's chunk id (one row per item)
 
 
 @dataclass
@@ -153,19 +164,23 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                 r = next((r for r in c.reasons if cite.evidence_id in r.evidence), None)
                 for_it = (r.direction == "for") if r is not None else c.verdict == "supports"
                 target = b.case_for if for_it else b.case_against
-                same = next((x for x in target if x.quote == cite.quote), None)
+                # one row per piece of evidence (the same item quoted twice is one point), naming every persona
+                same = next((x for x in target if x.quote == cite.quote or (x.item and x.item == e.chunk.id)), None)
                 if same:  # one row per piece of evidence, naming every persona that used it
                     if who not in same.persona.split(", "):
                         same.persona += f", {who}"
                     continue
                 target.append(Row(display(_claim(c, cite.evidence_id, p.text, cite.quote, lang)), display(who),
                                   cite.evidence_id, display(cite.quote), short_source(e.chunk.source),
-                                  e.chunk.card_id, _reference(e, lang)))
+                                  e.chunk.card_id, _reference(e, lang), e.chunk.id))
                 refs[_reference(e, lang)] = None
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)
-    b.hope = t["hope"].format(proposal=proposal.strip())
+    from ..answer.proposal import Proposal
+
+    motive = Proposal.parse(proposal, lang).motive
+    b.hope = t["hope"].format(motive=motive) if motive else t["hope_unsaid"]
     # counter-arguments the board may raise, each answered by the evidence (the myths are answered in their
     # own section, not repeated here)
     against_names = [names.get(c.persona, c.persona) for c in critiques if c.verdict == "opposes"]
@@ -176,11 +191,16 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                            t["r_hope"].format(who=_join(against_names, lang), verb=t["verb"][n > 1],
                                               reason=_lower(_reason_text(first, lang, first_c.evidence)))))
     if b.case_against:
-        top = b.case_against[0]
-        people = top.persona.split(", ")
-        points = t["point_to"][len(people) > 1].format(who=_join(people, lang))
-        b.counters.append((t["c_anecdote"], t["r_anecdote"].format(who_points=points, source=top.source,
-                                                                    quote=top.quote)))
+        # "one anecdote" is answered by a second, independent source, never by the claim it questions
+        first_source = b.case_against[0].source
+        other = next((r for r in b.case_against[1:] if r.source != first_source), None)
+        if other is None:
+            b.counters.append((t["c_anecdote"], t["r_anecdote_none"]))
+        else:
+            people = other.persona.split(", ")
+            points = t["point_to"][len(people) > 1].format(who=_join(people, lang))
+            b.counters.append((t["c_anecdote"], t["r_anecdote"].format(
+                who_points=points, source=other.source, quote=other.quote.rstrip(" .;,"))))
     b.counters.append((t["c_adapt"], t["r_adapt"]))
     # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
     practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1] if r.practice))
