@@ -15,6 +15,7 @@ from textual.theme import Theme
 from textual.widgets import Footer, Header, Static
 
 from ..core.errors import JanError
+from .contacts import CONTACTS_BINDINGS, ContactsMixin
 from .meeting import MEETING_BINDINGS, MeetingMixin
 from .widgets import EvidencePanel, QuestionInput, ThreadMessage
 
@@ -26,7 +27,7 @@ PROJECTOR = Theme(name="projector", primary="#ffff00", secondary="#00ffff", acce
 WELCOME = "Type a question or a proposal and press Enter. F1 shows every key."
 
 
-class JanApp(MeetingMixin, App):
+class JanApp(ContactsMixin, MeetingMixin, App):
     CSS_PATH = Path(__file__).with_name("jan.tcss")
     TITLE = "Jan in the room"
     BINDINGS = [
@@ -40,6 +41,7 @@ class JanApp(MeetingMixin, App):
         Binding("escape", "cancel", "cancel", show=False),
         Binding("ctrl+q", "quit", "quit"),
         *MEETING_BINDINGS,
+        *CONTACTS_BINDINGS,
     ]
 
     def __init__(self, settings, engine=None):
@@ -132,6 +134,7 @@ class JanApp(MeetingMixin, App):
     def engine_ready(self) -> None:
         self.update_persona_bar()
         self.set_status("ready")
+        self.count_contacts()  # the status line says how many contacts are loaded (jan/tui/contacts.py)
 
     def update_persona_bar(self) -> None:
         if self.engine is None:
@@ -160,10 +163,11 @@ class JanApp(MeetingMixin, App):
         return msg
 
     def set_status(self, text: str | None = None) -> None:
-        """The status line: what is going on, then the proposal under discussion."""
+        """The status line: what is going on, how many contacts are loaded, the proposal under discussion."""
         if text is not None:
             self.status_text = text
         line = Text(self.status_text)
+        line.append_text(self.contacts_note())
         if self.proposal:
             line.append("  ·  on: ", style="dim")
             line.append(self.proposal if len(self.proposal) <= 90 else self.proposal[:89] + "…", style="bold")

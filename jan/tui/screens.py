@@ -26,6 +26,7 @@ HELP = [
     ("F8", "mark the answer on the proposal under discussion as a decision (or 'action: …')"),
     ("F9", "panel: ask the proposal under discussion to every other persona, side by side"),
     ("F10", "export the meeting (markdown) and a boardroom brief (HTML) on the proposal"),
+    ("F12", "contacts: the top contact reasons and contacts per channel per month, counted from the team's export"),
     ("F5", "copy the last answer as markdown"),
     ("ctrl+l", "clear the thread"),
     ("Esc", "cancel the answer in progress / close a dialog"),
