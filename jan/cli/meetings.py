@@ -29,6 +29,18 @@ def write_output(path: str, text: str, force: bool) -> Path:
     return atomic_write_text(p, terminal(text))
 
 
+def contact_charts(home):
+    """The team's contacts as chart data for a brief or an export (jan.contacts.chart_data); None when none
+    are loaded, or (said as a warning) when the contacts database cannot be read now."""
+    from ..contacts import chart_data
+
+    try:
+        return chart_data(Path(home))
+    except JanError as exc:
+        _err(f"jan: warning: the contact charts are left out: {exc}")
+        return None
+
+
 def persona_list(engine, spec: str | None) -> list[str]:
     ids = [x.strip() for x in (spec or "").split(",") if x.strip()] or engine.registry.ids()
     unknown = [i for i in ids if i not in engine.registry.ids()]
@@ -78,6 +90,11 @@ def cmd_meetings(args) -> int:
     elif args.action in ("show", "export"):
         mid = _id(args.args)
         text = export_markdown(store, mid, {p.id: p.name for p in services.registry(s).all()})
+        data = contact_charts(s.home) if args.action == "export" else None
+        if data is not None:  # the export ends with the team's own contacts, counted, as small tables
+            from ..meetings.brief import contacts_markdown
+
+            text = text.rstrip("\n") + "\n\n" + contacts_markdown(data, "en")
         if args.action == "export" and args.output:
             _out(f"wrote {write_output(args.output, text, args.force)}")
         else:
@@ -125,6 +142,7 @@ def cmd_brief(args) -> int:
         proposal = args.proposal
         critiques = panel(engine, engine.check_question(proposal), ids, args.model)
     b = build(proposal, critiques, {p.id: p.name for p in engine.registry.all()})
+    b.contacts = contact_charts(s.home)  # the team's own contacts, counted: tables (md) and charts (html)
     if args.output:
         fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "md")
         text = to_html(b) if fmt == "html" else to_markdown(b)

@@ -48,6 +48,9 @@ T = {
         "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
         "q_myth": "Are we assuming that “{myth}”? What do our own figures say?",
         "none": "–",
+        "contacts": "What our own customers contact us about",
+        "contacts_note": "Counted from the team's own contact data: {total} contacts {period}, every one "
+                         "counted (not a sample).",
     },
     "nl": {
         "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
@@ -78,6 +81,9 @@ T = {
         "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
         "q_myth": "Gaan we ervan uit dat “{myth}”? Wat zeggen onze eigen cijfers?",
         "none": "–",
+        "contacts": "Waarover onze eigen klanten contact opnemen",
+        "contacts_note": "Geteld uit de eigen contactgegevens van het team: {total} contacten {period}, "
+                         "allemaal geteld (geen steekproef).",
     },
 }
 
@@ -108,6 +114,9 @@ class Brief:
     counters: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the appendix: full references with card ids
+    # the team's own contacts, counted (jan.contacts.chart_data), filled by the caller after build(); None when
+    # none are loaded. Rendered as tables (markdown) and inline SVG charts (HTML); this module never counts.
+    contacts: object | None = None
 
 
 def _join(names: list[str], language: str) -> str:
@@ -235,6 +244,8 @@ def to_markdown(b: Brief) -> str:
     for side, rows in ((t["for"], b.case_for), (t["against"], b.case_against)):
         for r in rows:
             out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
+    if b.contacts is not None:
+        out += ["", contacts_markdown(b.contacts, b.language)]
     out += ["", f"## {t['myths']}", ""]
     out += [f"- {'**' + m.myth + '** — ' if m.myth else ''}{t['instead']}: {m.instead}" for m in b.myths] or \
         [f"- {t['no_myth']}"]
@@ -249,9 +260,36 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _contacts_note(data, language: str) -> str:
+    from ..contacts.render import number, period_text
+
+    return T[language]["contacts_note"].format(total=number(data.total, language),
+                                               period=period_text(data.period, language)).replace("  ", " ")
+
+
+def contacts_markdown(data, language: str = "en") -> str:
+    """The contacts section of a markdown brief or meeting export: the top reasons and the channels per month
+    as small tables (jan.contacts.markdown_tables), under a heading and a line saying where they come from."""
+    from ..contacts import markdown_tables
+
+    lang = language if language in T else "en"
+    return f"## {T[lang]['contacts']}\n\n_{_contacts_note(data, lang)}_\n\n{markdown_tables(data, lang)}\n"
+
+
+def contacts_html(data, language: str = "en") -> str:
+    """The contacts section of the HTML brief: both charts as inline SVG (no script, no link, nothing fetched)."""
+    from ..contacts import bars_svg, lines_svg
+
+    lang = language if language in T else "en"
+    return (f"<h2>{html.escape(T[lang]['contacts'])}</h2><p class=\"small\">{html.escape(_contacts_note(data, lang))}"
+            f"</p><figure class=\"chart\">{bars_svg(data, lang)}</figure>"
+            f"<figure class=\"chart\">{lines_svg(data, lang)}</figure>")
+
+
 CSS = """body{font-family:Georgia,serif;max-width:52em;margin:2em auto;line-height:1.45;color:#111}
 table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #999;padding:.4em;vertical-align:top}
 th{background:#eee}h1{font-size:1.6em}.for{color:#064}.against{color:#900}.small{font-size:.85em}
+figure.chart{margin:1em 0}figure.chart svg{max-width:100%;height:auto}
 @media print{body{margin:0}}"""
 
 
@@ -275,7 +313,10 @@ def to_html(b: Brief) -> str:
         for r in rows:
             parts.append(f"<tr><td class=\"{cls}\">{e(side)}</td><td>{e(r.claim)} ({e(r.persona)})</td>"
                          f"<td>✓ “{e(r.quote)}”</td><td>{e(r.source)}</td></tr>")
-    parts.append(f"</table><h2>{e(t['myths'])}</h2><ul>")
+    parts.append("</table>")
+    if b.contacts is not None:
+        parts.append(contacts_html(b.contacts, b.language))
+    parts.append(f"<h2>{e(t['myths'])}</h2><ul>")
     parts += [f"<li><strong>{e(m.myth)}</strong> — {e(t['instead'])}: {e(m.instead)}</li>" for m in b.myths] or \
         [f"<li>{e(t['no_myth'])}</li>"]
     parts.append(f"</ul><h2>{e(t['counters'])}</h2><ul>")

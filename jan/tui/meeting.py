@@ -289,7 +289,7 @@ class MeetingMixin:
     @work(thread=True, group="export")
     def export_meeting(self, meeting_id: int, proposal: str | None) -> None:
         from ..core.files import atomic_write_text
-        from ..meetings.brief import build, to_html
+        from ..meetings.brief import build, contacts_markdown, to_html
         from ..meetings.store import export_markdown
 
         out = Path(self.settings.home) / "exports"
@@ -298,12 +298,18 @@ class MeetingMixin:
         md = out / f"meeting-{meeting_id}-{stamp}.md"
         names = {p.id: p.name for p in self.engine.registry.all()}
         try:
-            atomic_write_text(md, export_markdown(self.meeting_store(), meeting_id, names))
+            charts = self.contact_charts()  # the team's own contacts, counted (None when none are loaded)
+            text = export_markdown(self.meeting_store(), meeting_id, names)
+            if charts is not None:
+                text = text.rstrip("\n") + "\n\n" + contacts_markdown(charts, "en")
+            atomic_write_text(md, text)
             msg = f"exported {md}"
             crits = list(self.latest_on(proposal).values())
             if proposal and crits:  # the brief is about the proposal the meeting discussed, not the last words typed
                 html_path = out / f"brief-{meeting_id}-{stamp}.html"
-                atomic_write_text(html_path, to_html(build(proposal, crits, names)))
+                brief = build(proposal, crits, names)
+                brief.contacts = charts  # inline SVG charts of the contacts in the brief
+                atomic_write_text(html_path, to_html(brief))
                 msg += f" and {html_path}"
         except JanError as exc:  # a full disk, a planted symlink: said in the thread, the app goes on
             self.call_from_thread(self.add_message, f"⚠ export failed: {exc}", "error")
