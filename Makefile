@@ -46,9 +46,12 @@ $(LOCAL): $(STAMP)
 # the cards' index-time questions and key phrases ship in corpus/enrichment.jsonl; once that file exists
 # this keeps it fresh (only cards without a row are generated; without the local model the rows are kept).
 # Create it once with: jan enrich --builtin --export corpus/enrichment.jsonl
+# It also loads the invented example contact export (corpus/contacts_example.csv) once per home: adding the same
+# file again changes nothing, and an example removed with `jan contacts remove` stays removed.
 corpus: $(STAMP)
 	@$(BIN)/jan index
 	@if test -f corpus/enrichment.jsonl; then $(BIN)/jan enrich --builtin --export corpus/enrichment.jsonl; fi
+	@$(BIN)/jan contacts example || echo "==> the example contact export was not loaded (see above); the app starts without it"
 
 run: $(STAMP) model corpus
 	@$(BIN)/jan

@@ -62,6 +62,40 @@ def cmd_add(args) -> int:
     return 0
 
 
+EXAMPLE = "contacts_example.csv"  # the invented example export shipped with the built-in corpus
+
+
+def cmd_example(args) -> int:
+    """Load the invented example export once per home (`make run` calls this): re-adding the same file changes
+    nothing, and once loaded a `jan contacts remove` sticks, since a marker in the home says it was offered."""
+    from ..contacts.load import add_file
+    from ..contacts.store import db_path
+    from ..core.config import BUILTIN_CORPUS
+    from ..core.files import atomic_write_text
+
+    s = _settings(args)
+    marker = db_path(s.home).parent / "example-loaded"
+    path = Path(BUILTIN_CORPUS) / EXAMPLE
+    if marker.exists() and not args.again:
+        _out("the invented example export was loaded into this home before; nothing changed "
+             "(jan contacts example --again loads it again)")
+        return 0
+    if not path.is_file():
+        raise JanError(f"{one_line(str(path))}: the example export is not there (a damaged install?)")
+    report = add_file(s.home, path)
+    if report.mapping and "text" in report.mapping.roles and "category" not in report.mapping.roles:
+        from ..contacts.topics import contact_topics
+
+        contact_topics(s.home)  # the free text grouped now, not on the first question
+    atomic_write_text(marker, f"{report.sha256}\n")
+    if report.already:
+        _out(f"{EXAMPLE}: already loaded ({report.rows:,} contacts); nothing changed")
+    else:
+        _out(f"loaded the invented example export {EXAMPLE}: {report.rows:,} contacts (not real customers; "
+             f"remove it with: jan contacts remove {EXAMPLE})")
+    return 0
+
+
 def cmd_summary(args) -> int:
     from ..contacts.charts import text_bars
     from ..contacts.counts import summary
@@ -198,6 +232,9 @@ def register(sub) -> None:
     sp.add_argument("--dry-run", action="store_true", help="show the mapping, store nothing")
     sp.add_argument("--no-topics", action="store_true", help="do not group free text into topics now")
     sp.set_defaults(func=cmd_add)
+    sp = csub.add_parser("example", help="load the invented example export shipped with jan (once per home)")
+    sp.add_argument("--again", action="store_true", help="load it even if it was loaded (and removed) before")
+    sp.set_defaults(func=cmd_example)
     sp = csub.add_parser("summary", help="how many contacts, by channel, category, month, segment or reason")
     sp.add_argument("--by", choices=("channel", "category", "month", "segment", "reason", "file"))
     sp.add_argument("--json", action="store_true")
