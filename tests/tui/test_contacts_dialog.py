@@ -1,7 +1,7 @@
 """The team's contacts in the app: the status line says how many are loaded (nothing when none), F12 (in the
 footer and the F1 help) opens the dialog with the top contact reasons and contacts per channel per month, whose
-numbers are the ones plain Python counts in the export; without contacts it says how to add them. Snapshot at
-120×40."""
+numbers are the ones plain Python counts in the export; without contacts it says how to add them; F10's
+export carries them. Snapshot at 120×40."""
 
 from __future__ import annotations
 
@@ -161,6 +161,31 @@ async def test_dutch_titles_after_a_dutch_answer(export):
         name, n = by_category.most_common(1)[0]
         assert bars.startswith("Belangrijkste contactredenen (in 2024)") and f" {number(n, 'nl')} " in bars
         assert str(screen.query_one("#contacts-legend").render()).startswith("Contacten per kanaal per maand")
+
+
+async def test_f10_export_carries_the_contacts(export, jan_env):
+    by_category, _ = plain(export)
+    total = sum(by_category.values())
+    name, n = by_category.most_common(1)[0]
+    app = make_app(load_settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot, contacts=True)
+        app.query_one("#question").value = "Should we remove the phone number from the website?"
+        await pilot.press("enter")
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not app.busy and app.meeting_id is not None:
+                break
+        await pilot.press("f10")
+        exports = Path(jan_env["JAN_HOME"]) / "exports"
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if exports.is_dir() and len(list(exports.iterdir())) >= 2:
+                break
+        md = next(exports.glob("meeting-*.md")).read_text(encoding="utf-8")
+        assert f"| {name} | {n:,} | {round(100 * n / total)} % |" in md
+        page = next(exports.glob("brief-*.html")).read_text(encoding="utf-8")
+        assert page.count("<svg") == 2 and f"{total:,} contacts in 2024" in page and "<script" not in page
 
 
 async def _dialog(pilot):
