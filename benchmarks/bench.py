@@ -187,8 +187,21 @@ def run(settings, seeds: Path | None = None) -> dict:
 
     result["doors"] = doors_run()
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["contacts"] = contacts()
     result["local_model"] = local_model()
     return result
+
+
+def contacts() -> dict:
+    """The contacts figures (benchmarks/bench_contacts.py: a million-row import against DuckDB's bare load, a
+    count's latency, topics for 100,000 rows), from a process of their own (its memory is not the app's)."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("bench_contacts.py"))], capture_output=True,
+                         text=True, timeout=3600)
+    try:
+        return json.loads(out.stdout[out.stdout.index("{"):]) if out.returncode == 0 else {
+            "error": (out.stderr.strip().splitlines() or ["no output"])[-1]}
+    except ValueError:
+        return {"error": "no JSON in its output"}
 
 
 def local_model() -> dict:
