@@ -25,8 +25,8 @@ NONE_LOADED = [
     ("  jan contacts add FILE\n\n", "bold"),
     ("or load the invented example export that ships with jan (`make run` does this once):\n", ""),
     ("  jan contacts example\n\n", "bold"),
-    ("Then Jan's answers cite counted contacts beside the research, this dialog draws them, and the brief "
-     "(F10) gets the charts.", ""),
+    ("Then the status line counts them, this dialog draws them and the brief (F10) gets the charts; "
+     "`jan contacts summary --by reason` lists them in a terminal.", ""),
 ]
 HEADS = {"en": ("{total} contacts loaded {period}, from {files}. Every number here is counted from them.",
                 "export", "exports"),
