@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..core.errors import JanError
 from ..core.sanitize import one_line, terminal
@@ -31,6 +32,10 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE meetings ADD COLUMN proposal TEXT",
         "CREATE TABLE IF NOT EXISTS panels (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL"
         " REFERENCES meetings(id), proposal TEXT, ts REAL)",
+    ],
+    [  # a decision is credited to the verdicts on screen when it was taken (a panel's: every persona's)
+        "ALTER TABLE decisions ADD COLUMN panel_id INTEGER",
+        "ALTER TABLE decisions ADD COLUMN credit TEXT",
     ],
 ]
 SCHEMA = len(MIGRATIONS)
@@ -74,6 +79,13 @@ class Entry:
     panel_id: int | None = None  # set when the answer was part of a panel (F9)
 
 
+class Credit(NamedTuple):
+    """One verdict on screen when a decision was taken: the persona, its verdict, the answer (entry) it gave."""
+    persona: str
+    verdict: str
+    entry_id: int | None = None
+
+
 @dataclass
 class Decision:
     id: int
@@ -82,6 +94,25 @@ class Decision:
     kind: str
     note: str
     ts: float
+    panel_id: int | None = None  # taken with a panel on screen
+    credit: list[Credit] = field(default_factory=list)  # the verdicts on screen (empty: saved before they were kept)
+
+
+def latest_answers(entries: list[Entry], proposal: str | None) -> dict[str, Entry]:
+    """persona → its latest answer on a proposal; a push-back answer that only points back to an earlier full
+    answer does not replace it."""
+    latest: dict[str, Entry] = {}
+    for e in entries:
+        if e.proposal == proposal and (e.critique.points or e.persona not in latest):
+            latest[e.persona] = e
+    return latest
+
+
+def credit_text(d: Decision, names: dict[str, str] | None = None) -> str:
+    """Who a decision is credited to, in one line: "Sanne: opposes", or "panel — Jan: opposes; Sanne: …"."""
+    names = names or {}
+    line = "; ".join(f"{names.get(c.persona, c.persona)}: {c.verdict}" for c in d.credit)
+    return f"panel — {line}" if d.panel_id is not None or len(d.credit) > 1 else line
 
 
 class MeetingStore:
@@ -211,37 +242,62 @@ class MeetingStore:
         """The latest answer of each persona on a proposal (default: the meeting's proposal under discussion),
         for the brief and the panel."""
         proposal = proposal or self.get(meeting_id).proposal
-        latest: dict[str, Critique] = {}
-        for e in self.entries(meeting_id):
-            # a push-back answer that only points back to the earlier one does not replace it
-            if e.proposal == proposal and (e.critique.points or e.persona not in latest):
-                latest[e.persona] = e.critique
-        return list(latest.values())
+        return [e.critique for e in latest_answers(self.entries(meeting_id), proposal).values()]
 
     # ------------------------------------------------------------ decisions
-    def decide(self, meeting_id: int, note: str, kind: str = "decision", entry_id: int | None = None) -> Decision:
+    def decide(self, meeting_id: int, note: str, kind: str = "decision", entry_id: int | None = None, *,
+               panel_id: int | None = None, credit: list[Credit] | None = None) -> Decision:
+        """Record a decision on an answer (`entry_id`; default: the latest), credited to the verdicts on screen
+        when it was taken: `credit` when the caller knows them (the app does); else, with a panel (`panel_id`, or
+        the latest answer belongs to one), every persona's latest verdict on the panel's proposal; else the
+        answer's own persona and verdict."""
         if kind not in ("decision", "action"):
             raise JanError(f"kind {kind!r}: use 'decision' or 'action'")
         if not note.strip():
             raise JanError("a decision needs a note (what was decided)")
         self.get(meeting_id)
+        entries = self.entries(meeting_id)
+        by_id = {e.id: e for e in entries}
         if entry_id is None:
             row = self.db.execute("SELECT MAX(id) FROM entries WHERE meeting_id=?", (meeting_id,)).fetchone()
             entry_id = row[0]
+            if panel_id is None and credit is None and entry_id in by_id:
+                panel_id = by_id[entry_id].panel_id  # taken right after a panel: the panel's verdicts
         elif not self.db.execute("SELECT 1 FROM entries WHERE id=? AND meeting_id=?", (entry_id, meeting_id)).fetchone():
             raise JanError(f"answer {entry_id} is not part of meeting {meeting_id}")
+        if panel_id is not None and panel_id not in self.panels(meeting_id):
+            raise JanError(f"panel {panel_id} is not part of meeting {meeting_id}")
+        if credit is None:
+            if panel_id is not None:
+                latest = latest_answers(entries, self.panels(meeting_id)[panel_id])
+                credit = [Credit(e.persona, e.critique.verdict, e.id) for e in latest.values()]
+            elif entry_id in by_id:
+                e = by_id[entry_id]
+                credit = [Credit(e.persona, e.critique.verdict, e.id)]
+        payload = json.dumps([list(c) for c in credit or []], ensure_ascii=False)
         now = time.time()
         with self.db:
-            cur = self.db.execute("INSERT INTO decisions (meeting_id, entry_id, kind, note, ts) VALUES (?, ?, ?, ?, ?)",
-                                  (meeting_id, entry_id, kind, note.strip(), now))
-        return Decision(cur.lastrowid, meeting_id, entry_id, kind, note.strip(), now)
+            cur = self.db.execute("INSERT INTO decisions (meeting_id, entry_id, kind, note, ts, panel_id, credit) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  (meeting_id, entry_id, kind, note.strip(), now, panel_id, payload))
+        return Decision(cur.lastrowid, meeting_id, entry_id, kind, note.strip(), now, panel_id, list(credit or []))
 
     def decisions(self, meeting_id: int) -> list[Decision]:
-        return [Decision(*r[:4], terminal(r[4] or ""), r[5]) for r in self.db.execute(
-            "SELECT id, meeting_id, entry_id, kind, note, ts FROM decisions WHERE meeting_id=? ORDER BY id", (meeting_id,))]
+        return [Decision(*r[:4], terminal(r[4] or ""), r[5], r[6], _credit(r[7])) for r in self.db.execute(
+            "SELECT id, meeting_id, entry_id, kind, note, ts, panel_id, credit FROM decisions WHERE meeting_id=? "
+            "ORDER BY id", (meeting_id,))]
 
     def close(self) -> None:
         self.db.close()
+
+
+def _credit(raw: str | None) -> list[Credit]:
+    """The saved credit; a damaged one reads as none (the export then names the answer's persona)."""
+    try:
+        return [Credit(one_line(str(c[0])), one_line(str(c[1])), c[2] if isinstance(c[2], int) else None)
+                for c in json.loads(raw or "[]")]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return []
 
 
 def export_markdown(store: MeetingStore, meeting_id: int, names: dict[str, str] | None = None) -> str:
@@ -252,6 +308,7 @@ def export_markdown(store: MeetingStore, meeting_id: int, names: dict[str, str] 
     m = store.get(meeting_id)
     entries = store.entries(meeting_id)
     by_id = {e.id: e for e in entries}
+    panels = store.panels(meeting_id)
     out = [f"# {m.title}", "", f"_{time.strftime('%Y-%m-%d %H:%M', time.localtime(m.created_at))} · "
            f"{len(entries)} question(s)_", ""]
     if m.proposal:
@@ -261,20 +318,11 @@ def export_markdown(store: MeetingStore, meeting_id: int, names: dict[str, str] 
         out += ["## Decisions and actions", ""]
         for d in decisions:
             out.append(f"- **{d.kind}:** {d.note}")
-            e = by_id.get(d.entry_id)
-            if e:
-                out.append(f"  - on: “{e.proposal}” ({e.persona}: {e.critique.verdict})")
-                for p in e.critique.points:
-                    for c in p.citations:
-                        if c.verified:
-                            ev = next((x for x in e.critique.evidence if x.label == c.evidence_id), None)
-                            src = f"{ev.chunk.card_id or ev.chunk.source} — {ev.chunk.locator}" if ev else c.evidence_id
-                            out.append(f"  - rests on [{c.evidence_id}] “{c.quote}” ({src})")
+            out += _decision_lines(d, by_id, panels, names or {})
         out.append("")
     if store.damaged:
         out += [f"_{one_line(d)}_" for d in dict.fromkeys(store.damaged)] + [""]
     out += ["## Thread", ""]
-    panels = store.panels(meeting_id)
     for i, e in enumerate(entries):
         label = "Panel → " if e.panel_id else ""
         about = f" _(on: {e.proposal})_" if e.proposal != e.question else ""
@@ -283,9 +331,34 @@ def export_markdown(store: MeetingStore, meeting_id: int, names: dict[str, str] 
         if last_of_panel:
             proposal = panels.get(e.panel_id, e.proposal)
             # the panel: every persona's latest answer on its proposal up to here, side by side
-            latest: dict[str, Critique] = {}
-            for x in entries[: i + 1]:
-                if x.proposal == proposal and (x.critique.points or x.persona not in latest):
-                    latest[x.persona] = x.critique
-            out += [panel_markdown(compare(proposal, list(latest.values()), names or {})), ""]
+            latest = [x.critique for x in latest_answers(entries[: i + 1], proposal).values()]
+            out += [panel_markdown(compare(proposal, latest, names or {})), ""]
     return "\n".join(out)
+
+
+def _decision_lines(d: Decision, by_id: dict[int, Entry], panels: dict[int, str], names: dict[str, str]) -> list[str]:
+    """What a decision was taken on and credited to (the verdicts on screen then: a panel's, all of them),
+    and the verified quotes of those answers it rests on."""
+    e = by_id.get(d.entry_id)
+    credit = d.credit or ([Credit(e.persona, e.critique.verdict, e.id)] if e else [])
+    proposal = panels.get(d.panel_id) if d.panel_id is not None else None
+    proposal = proposal or (e.proposal if e else "")
+    if not credit:
+        return [f"  - on: “{proposal}”"] if proposal else []
+    shown = Decision(d.id, d.meeting_id, d.entry_id, d.kind, d.note, d.ts, d.panel_id, credit)
+    lines = [f"  - on: “{proposal}” ({credit_text(shown, names)})"]
+    answers = [by_id[c.entry_id] for c in credit if c.entry_id in by_id] or ([e] if e else [])
+    quotes: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (source, quote) → (its label, who cites it)
+    for a in answers:
+        for p in a.critique.points:
+            for c in p.citations:
+                ev = next((x for x in a.critique.evidence if x.label == c.evidence_id), None)
+                src = f"{ev.chunk.card_id or ev.chunk.source} — {ev.chunk.locator}" if ev else c.evidence_id
+                if c.verified:
+                    who = quotes.setdefault((src, c.quote), (c.evidence_id, []))[1]
+                    if names.get(a.persona, a.persona) not in who:
+                        who.append(names.get(a.persona, a.persona))
+    for (src, quote), (label, who) in quotes.items():
+        cited_by = f" — {', '.join(who)}" if len(answers) > 1 else ""
+        lines.append(f"  - rests on [{label}] “{quote}” ({src}){cited_by}")
+    return lines
