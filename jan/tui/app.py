@@ -25,6 +25,9 @@ PROJECTOR = Theme(name="projector", primary="#ffff00", secondary="#00ffff", acce
 
 
 WELCOME = "Type a question or a proposal and press Enter. F1 shows every key."
+# what the status line says a message does while it is answered (jan/meetings/discussion.py reads it)
+INTENT = {"pushback": "push-back · ", "clarify": "about the answer · ", "followup": "follow-up · ",
+          "argument": "new content · ", "restate": "same proposal · "}
 
 
 class JanApp(ContactsMixin, MeetingMixin, App):
@@ -53,6 +56,8 @@ class JanApp(ContactsMixin, MeetingMixin, App):
         self.history: list = []  # every turn of the meeting, with beside it
         self.proposals: list[str] = []  # the proposal under discussion it was about
         self.entry_ids: list[int | None] = []  # and its saved entry
+        self.on_screen: tuple | None = None  # ("answer", persona, entry) or ("panel", panel id, proposal)
+        self.panel_ids: dict[str, int] = {}  # proposal → its latest panel
         self.busy = False
         self.cancelled = False
         self.last_markdown = ""
@@ -234,23 +239,30 @@ class JanApp(ContactsMixin, MeetingMixin, App):
             self.call_from_thread(answer.update, Text(f"waiting for the evidence index ({self.progress or 'loading'})…"))
         try:
             engine = self.get_engine()
-            reading = self.read_proposal(question)  # the proposal under discussion (jan/meetings/discussion.py)
-            pid = reading.persona or self.persona_id
+            # what the message does (jan/meetings/discussion.py): the proposal under discussion, who answers
+            reading = self.read_proposal(question)
+            if reading.intent == "others":  # "and what would the others say?": the panel
+                self.call_from_thread(answer.update, Text(f"→ the panel on “{reading.proposal}”"))
+                self.ask_panel(reading.proposal)
+                return
+            req = reading.request(question, self.persona_id, self.speaking())
+            pid = req.persona
             if pid != self.persona_id:
-                self.call_from_thread(asked.update, Text(f"You → {pid}: {question}"))
+                self.call_from_thread(asked.relabel, Text(f"You → {pid}: {question}"))
             self.call_from_thread(answer.start_stream, *self.stream_labels(pid, question))
-            self.call_from_thread(self.set_status, "searching the evidence…")
+            self.call_from_thread(self.set_status, f"{INTENT.get(reading.intent, '')}searching the evidence…")
             crit = engine.ask(
-                question, pid, history=self.turns_on(reading.proposal),
+                req.question, pid, history=self.turns_on(reading.proposal),
                 on_evidence=self._show_evidence_then_go_on,
                 on_token=lambda tok: self.call_from_thread(answer.stream, tok),
-                cancel=lambda: self.cancelled, topic=reading.proposal,  # what the meeting discusses
+                cancel=lambda: self.cancelled, topic=req.topic,  # what the meeting discusses
             )
+            crit.question = req.saved_as or crit.question
         except JanError as exc:
             hint = getattr(exc, "partial", "")
             self.call_from_thread(self.answer_failed, answer, str(exc), hint)
             return
-        self.remember(question, crit, reading.proposal)
+        self.remember(crit.question, crit, reading.proposal)
         self.last_markdown = to_markdown(crit)
         self.call_from_thread(self.answer_done, answer, crit)
 

@@ -26,7 +26,8 @@ MEETING_BINDINGS = [
 
 
 class MeetingMixin:
-    """Needs: self.settings, self.engine, self.history, self.persona_id, add_message, set_status."""
+    """Needs: self.settings, self.engine, self.history, self.persona_id, add_message, set_status, and
+    self.on_screen / self.panel_ids (set in the app's __init__)."""
 
     meeting_id: int | None = None
     _mstore = None
@@ -42,7 +43,7 @@ class MeetingMixin:
 
         if self._discussion is None:
             self._discussion = Discussion(self.get_engine())
-        reading = self._discussion.read(question, self.proposal, self.persona_id)
+        reading = self._discussion.read(question, self.proposal, self.speaking())
         if reading.proposal != self.proposal:
             self.proposal = reading.proposal
             self.call_from_thread(self.set_status)
@@ -52,21 +53,32 @@ class MeetingMixin:
         """The conversation about one proposal (what the engine reads as history)."""
         return [t for t, p in zip(self.history, self.proposals, strict=True) if p == proposal]
 
-    def latest_on(self, proposal: str | None) -> dict:
-        """persona → its latest full answer on the proposal (a push-back answer only points back to it)."""
+    def latest_entries(self, proposal: str | None) -> dict:
+        """persona → (entry id, its latest full answer on the proposal); a push-back answer only points back."""
         latest: dict = {}
-        for t, p in zip(self.history, self.proposals, strict=True):
+        for t, p, eid in zip(self.history, self.proposals, self.entry_ids, strict=True):
             if p == proposal and (t.critique.points or t.critique.persona not in latest):
-                latest[t.critique.persona] = t.critique
+                latest[t.critique.persona] = (eid, t.critique)
         return latest
 
+    def latest_on(self, proposal: str | None) -> dict:
+        """persona → its latest full answer on the proposal (a push-back answer only points back to it)."""
+        return {pid: crit for pid, (_, crit) in self.latest_entries(proposal).items()}
+
+    def speaking(self) -> str:
+        """Whose answer a push-back or a question about the answer responds to: the persona of the single
+        answer on screen; after a panel, the persona in use."""
+        return self.on_screen[1] if self.on_screen and self.on_screen[0] == "answer" else self.persona_id
+
     def remember(self, question: str, crit, proposal: str | None, panel_id: int | None = None) -> None:
-        """Worker side: keep the turn and save it in the meeting."""
+        """Worker side: keep the turn and save it in the meeting; a single answer is then what is on screen."""
         from ..core.types import Turn
 
         self.history.append(Turn(question, crit))
         self.proposals.append(proposal or question)
         self.entry_ids.append(self.save_answer(crit, proposal, panel_id))
+        if panel_id is None:
+            self.on_screen = ("answer", crit.persona, self.entry_ids[-1])
 
     def forget(self) -> None:
         self.history.clear()
@@ -75,6 +87,8 @@ class MeetingMixin:
         self.proposal = None
         self.last_markdown = ""
         self.last_entry_id = None
+        self.on_screen = None
+        self.panel_ids = {}
 
     def show_evidence_of(self, crit) -> None:
         from .widgets import EvidencePanel
@@ -150,6 +164,7 @@ class MeetingMixin:
         self.add_message(Text(f"— reopened: {m.title} —"), "system")
         entries = store.entries(m.id)
         panels = store.panels(m.id)
+        self.panel_ids = {proposal: pid for pid, proposal in panels.items()}
         decisions = {}
         for d in store.decisions(m.id):
             decisions.setdefault(d.entry_id, []).append(d)
@@ -163,10 +178,12 @@ class MeetingMixin:
             self.proposals.append(e.proposal)
             self.entry_ids.append(e.id)
             self.last_entry_id = e.id
+            self.on_screen = ("answer", e.persona, e.id)
             if e.panel_id and (i + 1 == len(entries) or entries[i + 1].panel_id != e.panel_id):
                 self.show_panel_summary(panels.get(e.panel_id, e.proposal), open_screen=False)
+                self.on_screen = ("panel", e.panel_id, panels.get(e.panel_id, e.proposal))
             for d in decisions.get(e.id, []):
-                self.add_message(Text(f"✔ {d.kind} on “{e.proposal}”: {d.note}"), "system")
+                self.add_message(self.decision_line(d, panels.get(d.panel_id) or e.proposal, e), "system")
         self.proposal = m.proposal or (self.proposals[-1] if self.proposals else None)
         if self.history:
             last = self.history[-1].critique
@@ -189,8 +206,33 @@ class MeetingMixin:
                 return eid
         return self.last_entry_id
 
+    def decision_basis(self) -> tuple[int | None, int | None, list | None]:
+        """(answer, panel, credit) a decision is taken on: the verdicts on screen. After a panel on the proposal,
+        every persona's latest verdict on it (the answer: the panel's last); else the answer on screen."""
+        from ..meetings.store import Credit
+
+        latest = {pid: (eid, crit) for pid, (eid, crit) in self.latest_entries(self.proposal).items() if eid}
+        if self.on_screen and self.on_screen[0] == "panel" and self.on_screen[2] == self.proposal and latest:
+            credit = [Credit(pid, crit.verdict, eid) for pid, (eid, crit) in latest.items()]
+            return max(eid for eid, _ in latest.values()), self.on_screen[1], credit  # shown after the panel
+        who = self.speaking()
+        if who in latest:
+            eid, crit = latest[who]
+            return eid, None, [Credit(who, crit.verdict, eid)]
+        return self.decision_entry(), None, None
+
+    def decision_line(self, d, proposal: str | None, entry=None) -> Text:
+        """✔ decision on “…” (who it is credited to): note — in the thread and when a meeting reopens."""
+        from ..meetings.store import Credit, credit_text
+
+        if not d.credit and entry is not None:  # saved before the credit was kept
+            d.credit = [Credit(entry.persona, entry.critique.verdict, entry.id)]
+        names = {p.id: p.name for p in self.engine.registry.all()}
+        who = f" ({credit_text(d, names)})" if d.credit else ""
+        return Text(f"✔ {d.kind} on “{proposal}”{who}: {d.note}")
+
     def action_decide(self) -> None:
-        entry = self.decision_entry()
+        entry, panel_id, credit = self.decision_basis()
         if self.meeting_id is None or entry is None:
             self.notify("Ask something first: a decision rests on an answer.", severity="warning")
             return
@@ -202,15 +244,18 @@ class MeetingMixin:
             kind = "action" if note.lower().startswith("action:") else "decision"
             note = note.split(":", 1)[1].strip() if kind == "action" else note
             try:
-                d = self.meeting_store().decide(self.meeting_id, note, kind, entry)
+                d = self.meeting_store().decide(self.meeting_id, note, kind, entry, panel_id=panel_id, credit=credit)
             except JanError as exc:
                 self.add_message(f"⚠ {exc}", "error")
                 return
-            self.add_message(Text(f"✔ {d.kind} on “{proposal}”: {d.note}"), "system")
+            self.add_message(self.decision_line(d, proposal), "system")
 
+        from ..meetings.store import Decision, credit_text
         from .screens import NoteScreen
 
-        self.open_modal(NoteScreen(proposal or ""), done)
+        names = {p.id: p.name for p in self.engine.registry.all()}
+        on = credit_text(Decision(0, 0, entry, "", "", 0.0, panel_id, credit), names) if credit else ""
+        self.open_modal(NoteScreen(proposal or "", on), done)
 
     # ------------------------------------------------------------ panel
     def action_panel(self) -> None:
@@ -225,6 +270,15 @@ class MeetingMixin:
 
     @work(thread=True, exclusive=True, group="ask")
     def run_panel(self, proposal: str) -> None:
+        self.ask_panel(proposal)
+
+    def ask_panel(self, proposal: str) -> None:
+        """Worker side: ask the proposal to every persona that has not answered it, then show them side by side
+        (F9, or a message asking what the others say)."""
+        if set(self.engine.registry.ids()) <= set(self.latest_on(proposal)):
+            self.busy = False
+            self.call_from_thread(self.open_panel, proposal)
+            return
         panel_id = None
         try:
             store = self.meeting_store()
@@ -232,6 +286,7 @@ class MeetingMixin:
                 if self.meeting_id is None:
                     self.meeting_id = store.create("").id
             panel_id = store.start_panel(self.meeting_id, proposal)
+            self.panel_ids[proposal] = panel_id
         except JanError as exc:
             self.call_from_thread(self.add_message, f"⚠ the panel is not saved: {exc}", "error")
         self.call_from_thread(self.add_message, Text(f"Panel on “{proposal}”"), "system")
@@ -248,6 +303,7 @@ class MeetingMixin:
             self.remember(proposal, crit, proposal, panel_id)
             self.call_from_thread(self.show_panel_answer, crit)
         self.busy = False
+        self.on_screen = ("panel", panel_id, proposal)
         self.call_from_thread(self.set_status, "panel done · Esc closes the side-by-side view")
         self.call_from_thread(self.show_panel_summary, proposal)
 
@@ -273,6 +329,8 @@ class MeetingMixin:
     def open_panel(self, proposal: str) -> None:
         """The side-by-side view; once it is closed the status line says how to see it again."""
         from .panel import PanelScreen
+
+        self.on_screen = ("panel", self.panel_ids.get(proposal), proposal)  # a decision now is the panel's
 
         def closed(_result) -> None:
             self.set_status(f"panel on the proposal: {len(self.latest_on(proposal))} personas · F9 shows it again")

@@ -147,12 +147,14 @@ class NoteScreen(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
 
-    def __init__(self, proposal: str = ""):
+    def __init__(self, proposal: str = "", credit: str = ""):
         super().__init__()
         self.proposal = proposal
+        self.credit = credit  # the verdicts on screen it is credited to ("panel — Jan: opposes; …")
 
     def compose(self) -> ComposeResult:
         on = f"Decision on “{self.proposal}”" if self.proposal else "Decision on the last answer"
+        on += f" ({self.credit})" if self.credit else ""
         yield Static(Text(f"{on} (start with 'action:' for an action). Enter saves, Esc cancels."),
                      id="note-label", markup=False)
         yield Input(placeholder="e.g. Keep the phone number; investigate why people call", id="note")

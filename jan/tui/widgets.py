@@ -55,6 +55,11 @@ class ThreadMessage(Static):
         self.raw = text.plain if isinstance(text, Text) else text
         self.view = None  # the streamed answer (stream.StreamView), until the finished answer replaces it
 
+    def relabel(self, text: Text) -> None:
+        """New text for the message (who a question went to), its plain form kept alike."""
+        self.update(text)
+        self.raw = text.plain
+
     def start_stream(self, name: str = "", language: str = "en") -> None:
         """Who is answering and in what language: the streamed verdict and labels are drawn with them."""
         from .stream import StreamView
