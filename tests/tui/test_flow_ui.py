@@ -111,3 +111,19 @@ async def test_after_a_panel_a_decision_is_the_panels_and_a_follow_up_goes_to_th
         await _until(pilot, lambda: app2.meeting_id == meeting_id, "reopened")
         assert any(m.startswith(f"✔ decision on “{PHONE}” (panel — ") for m in _messages(app2, "system"))
         assert app2.speaking() == "resident"  # the last answer on screen is the resident's push-back answer
+
+
+async def test_asking_what_the_others_say_asks_the_panel(shipped_env):
+    app = make_app(load_settings())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, PHONE)
+        app.query_one(QuestionInput).value = "En wat vinden de anderen ervan?"
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, PanelScreen) and app.screen.query(".panel-col"), "panel")
+        assert not app.busy and app.proposal == PHONE
+        assert {c.persona for c in app.screen.comparison.columns} == set(app.engine.registry.ids())
+        assert all(p == PHONE for p in app.proposals)  # asked the proposal, not the message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.on_screen[0] == "panel"  # a decision now would be the panel's
