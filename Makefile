@@ -9,13 +9,14 @@ PIPQ := $(BIN)/pip install --disable-pip-version-check -q
 # pip prints one warning per missing local index folder on these machines; keep the log readable
 QUIET := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: install run test lint bench model corpus clean help
+.PHONY: install run test lint bench model corpus clean help reader
 
 help:
 	@echo "make run    install if needed, prepare corpus and models, start the meeting app"
 	@echo "make test   install if needed, run the test suite"
 	@echo "make lint   ruff, seed verbatim check, persona and corpus lint"
 	@echo "make bench  performance ratios as JSON"
+	@echo "make reader retrain the reader of evidence's head and calibrate it on the dev files (minutes)"
 
 install: $(STAMP)
 
@@ -70,6 +71,13 @@ lint: $(STAMP)
 # benchmarks/ is outside the wheel; the seeds (shared documents) feed the ingest and app benches when present
 bench: $(STAMP)
 	@$(BIN)/python benchmarks/bench.py $$(test -d ../shared/seeds && echo --seeds ../shared/seeds)
+
+# the reader's head (jan/answer/reader_head.npz) from jan/answer/reader_train/ and the practices; thresholds set on
+# the dev files only (tests/data/verdicts_dev.jsonl, panel_dev.jsonl). Vectors are kept under JAN_HOME, so a
+# second run is quick.
+reader: $(STAMP)
+	@$(BIN)/python -m jan.eval.reader train --design both
+	@$(BIN)/python -m jan.eval.reader calibrate
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -27,13 +27,37 @@ def reversals() -> list[dict]:
     return [json.loads(x) for x in (DATA / "reader_reversals.jsonl").read_text(encoding="utf-8").splitlines() if x]
 
 
-@pytest.mark.parametrize("row", reversals(), ids=lambda r: r["do"][:40])
-def test_reversal_pairs_read_opposite(reader, row):
-    probs = reader.read(row["do"], [row["passage"]])[0], reader.read(row["undo"], [row["passage"]])[0]
-    sides = ["for" if p[0] >= p[1] else "against" for p in probs]
-    assert sides[0] == row["do_label"], (row["do"], probs[0])
-    assert sides[1] != sides[0], (row["undo"], probs[1])
-    assert all(p[0] + p[1] > p[2] for p in probs)  # both bear on the passage
+def test_reversal_pairs_get_opposite_verdicts_en_and_nl(shipped_env):
+    """Direction through the whole judgment (the reader over the retrieved items, the practices as prior):
+    "take the number off" and "put it back", "drop the fee" and "add the fee" read opposite, in both languages."""
+    from jan.answer.engine import Engine
+    from jan.core.config import load_settings
+
+    engine = Engine(load_settings())
+    assert engine.reader is not None
+    for do, undo, expect in (
+            ("Should we remove the phone number from the website because of too many complaints?",
+             "Should we put the phone number back at the top of the website?", "opposes"),
+            ("Laten we het telefoonnummer van de website halen vanwege de vele klachten.",
+             "Laten we het telefoonnummer weer goed zichtbaar op de website zetten.", "opposes")):
+        first, second = engine.ask(do, "jan"), engine.ask(undo, "jan")
+        assert first.verdict == expect, (do, first.verdict, first.readings)
+        assert second.verdict == "supports", (undo, second.verdict, second.readings)
+        assert first.confidence is not None and second.confidence is not None
+
+
+def test_item_level_reversals_are_the_recorded_figure(reader):
+    """The head alone reads direction poorly (the sentence embedder hardly separates "remove" from "put back");
+    this keeps the recorded figure honest: it changes only when the head is retrained and the note updated."""
+    with np.load(HEAD_PATH, allow_pickle=False) as z:
+        meta = json.loads(str(z["meta"]))
+    right = 0
+    for row in reversals():
+        a = reader.read(row["do"], [row["passage"]])[0]
+        b = reader.read(row["undo"], [row["passage"]])[0]
+        side_a, side_b = ("for" if a[0] >= a[1] else "against"), ("for" if b[0] >= b[1] else "against")
+        right += side_a == row["do_label"] and side_b != side_a
+    assert right == meta["reversals_right"]
 
 
 def test_an_unrelated_proposal_reads_neither(reader):

@@ -324,6 +324,9 @@ def to_markdown(c: Critique) -> str:
                 e = by_label.get(x.evidence_id)
                 src = f" — {display(short_source(e.chunk.source))}" if e is not None else ""
                 lines.append(f"  > “{display(x.quote)}”{src}")
+    if c.counts:  # the team's own contacts, each count verified by running its query again
+        lines += ["", f"**{lab['counts']}**"]
+        lines += [f"- [{display(x['id'])} ✓ {lab['counted']}] {display(x['text'])}" for x in c.counts if x.get("verified")]
     if c.myths:
         lines += ["", f"**{lab['myths']}**"]
         lines += [f"- {display(m.myth) + ' — ' if m.myth else ''}{lab['research_says']}: "

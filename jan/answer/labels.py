@@ -16,6 +16,7 @@ LABELS: dict[str, dict[str, str]] = {
         "supports": "supports the point", "not_supports": "support not shown", "research_says": "the research says",
         "supports_v": "supports", "opposes_v": "opposes", "mixed_v": "mixed", "no-evidence_v": "no evidence",
         "leans": "leans {v}", "confidence": "confidence",
+        "counts": "Counted in your own contacts", "counted": "counted",
     },
     "nl": {
         "verdict": "oordeel", "why": "waarom", "evidence": "Bewijs", "inference": "Afleiding",
@@ -27,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "research_says": "het onderzoek zegt",
         "supports_v": "voor", "opposes_v": "tegen", "mixed_v": "gemengd", "no-evidence_v": "geen bewijs",
         "leans": "neigt naar {v}", "confidence": "zekerheid",
+        "counts": "Geteld in jullie eigen contacten", "counted": "geteld",
     },
 }
 

@@ -115,8 +115,11 @@ def _reason_lines(stance, included: list[Evidence]) -> str:
         seen.add(key)
         cites = "".join(f" [{e}]" for e in r.evidence if any(x.label == e for x in included))
         what = f"it {r.relation} this trait of yours: {r.trait}" if r.trait else f"the research is {r.direction} it"
-        means = "undoes" if r.undoes else "means"
-        text += f"Why: the proposal {means} '{r.practice}'; {what}{cites}\n"
+        if r.practice:
+            means = "undoes" if r.undoes else "means"
+            text += f"Why: the proposal {means} '{r.practice}'; {what}{cites}\n"
+        else:  # the reader's reason from an item or a trait: what the evidence says about the proposal
+            text += f"Why: {'the evidence' if r.kind == 'item' else 'your own view'} is {r.direction} it; {what}{cites}\n"
         if len(seen) == 2:
             break
     return text

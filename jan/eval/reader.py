@@ -19,11 +19,14 @@ import numpy as np
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 DEV_FILES = ("verdicts_dev.jsonl", "panel_dev.jsonl")
 GRID = {
-    "bear_min": (0.3, 0.4, 0.5, 0.6),
-    "verdict_min": (0.5, 0.6, 0.7, 0.8, 0.9),
-    "trait_w": (0.3, 0.6, 1.0, 1.5),
-    "mixed_strong": (0.3, 0.4, 0.5, 0.6),
-    "mixed_share": (0.3, 0.45, 0.6, 0.75),
+    "bear_min": (0.3, 0.5),
+    "verdict_min": (0.5, 0.7, 0.8, 0.9),
+    "stance_min": (0.89, 0.9, 0.91),
+    "trait_w": (0.0, 0.3, 0.6),
+    "prior_w": (0.0, 0.5, 1.0, 2.0),
+    "mixed_strong": (0.3, 0.5),
+    "mixed_share": (0.5, 0.75),
+    "stance_mixed": (0.0, 1.0),
 }
 
 
@@ -51,15 +54,16 @@ def read_lines(engine, rows: list[dict]) -> list[tuple[dict, list]]:
         persona = engine.registry.get(row["persona"])
         prop = Proposal.parse(row["q"], persona.language)
         evidence = engine.retriever.search(prop.text, k=6, persona=persona)
-        out.append((row, engine.reader.readings(prop.action, persona, evidence, prop.parts)))
+        prior = engine.stance.judge(prop.text, persona, evidence, row.get("lang", "en"))
+        out.append((row, (engine.reader.readings(prop.action, persona, evidence, prop.parts), prior)))
     return out
 
 
 def score(reader, read: list[tuple[dict, list]]) -> dict:
     per: dict[str, list[int]] = {}
     conf = []
-    for row, readings in read:
-        verdict, c, _, _ = reader.decide(readings)
+    for row, (readings, prior) in read:
+        verdict, c, _, _ = reader.decide(readings, prior)
         ok = int(verdict == row["expect"])
         keys = ["all", row.get("lang", "?"), f"expect:{row['expect']}"]
         if row.get("split"):
@@ -70,7 +74,7 @@ def score(reader, read: list[tuple[dict, list]]) -> dict:
             conf.append((c, ok))
     res = {k: round(float(np.mean(v)), 3) for k, v in sorted(per.items())}
     res["n"] = len(read)
-    ins = [int(reader.decide(r).verdict == row["expect"]) for row, r in read if row["expect"] != "no-evidence"]
+    ins = [int(reader.decide(*r).verdict == row["expect"]) for row, r in read if row["expect"] != "no-evidence"]
     res["in_scope_accuracy"] = round(float(np.mean(ins)), 3) if ins else None
     bar = reader.cal["confident"]
     sure = [ok for c, ok in conf if c >= bar]
@@ -94,8 +98,8 @@ def calibrate(reader, read: list[tuple[dict, list]]) -> dict:
             best, best_cal = objective, dict(reader.cal)
     reader.cal.update(best_cal)
     xs, ys = [], []
-    for row, readings in read:
-        d = reader.decide(readings)
+    for row, (readings, prior) in read:
+        d = reader.decide(readings, prior)
         if row["expect"] == "no-evidence" or d.verdict == "no-evidence":
             continue
         xs.append(d.margin)
@@ -111,6 +115,16 @@ def calibrate(reader, read: list[tuple[dict, list]]) -> dict:
                 reader.cal["confident"] = round(float(bar), 2)
                 break
     return reader.cal
+
+
+def reversals_right(reader, rows: list[dict]) -> int:
+    """How many reversal pairs the head alone reads in opposite directions, the first one right."""
+    right = 0
+    for row in rows:
+        a, b = reader.read(row["do"], [row["passage"]])[0], reader.read(row["undo"], [row["passage"]])[0]
+        side_a, side_b = ("for" if a[0] >= a[1] else "against"), ("for" if b[0] >= b[1] else "against")
+        right += side_a == row["do_label"] and side_b != side_a
+    return int(right)
 
 
 def _platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -167,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m jan.eval.reader")
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train")
-    t.add_argument("--design", choices=("bi", "joint", "both"), default="both")
+    t.add_argument("--design", choices=("bi", "joint", "both", "bi+words", "joint+words", "both+words"),
+                   default="both")
     t.add_argument("--out", type=Path, default=HEAD_PATH)
     t.add_argument("--no-practices", action="store_true")
     t.add_argument("--no-helpers", action="store_true")
@@ -214,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         with np.load(meta_path, allow_pickle=False) as z:
             extra = {k: v for k, v in json.loads(str(z["meta"])).items() if k not in ("design", "calibration")}
         extra["calibrated_on"] = list(DEV_FILES)
+        # the head's readings of a small fixed set, recorded so a test can check the shipped weights load and
+        # read the same (tests/test_reader.py)
+        fixed = [json.loads(x) for x in (DATA / "reader_reversals.jsonl").read_text(encoding="utf-8").splitlines() if x]
+        extra["fixed_probs"] = np.vstack([engine.reader.read(r["do"], [r["passage"]]) for r in fixed]).round(5).tolist()
+        extra["reversals_right"] = reversals_right(engine.reader, fixed)
         extra["dev"] = score(engine.reader, read)
         head.save(meta_path, extra)
         print(json.dumps({"calibration": head.calibration, "dev": extra["dev"]}, indent=1))

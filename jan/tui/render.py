@@ -52,6 +52,12 @@ def critique_text(c: Critique, persona_name: str) -> Text:
         for cite in p.citations:  # the source's words beside the persona's, when they differ
             if cite.quote and normalize_for_match(cite.quote) not in normalize_for_match(p.text):
                 t.append(f"\n    “{strip_controls(cite.quote)}”", style="dim")
+    if c.counts:  # the team's own contacts, counted; each count verified by running its query again
+        t.append(f"\n\n{lab['counts']}\n", style="bold")
+        for x in c.counts:
+            if x.get("verified"):
+                t.append(f"[{x['id']} ✓ {lab['counted']}] ", style="green")
+                t.append(strip_controls(x["text"]) + "\n")
     if c.myths:
         t.append(f"\n\n{lab['myths']}:", style="bold magenta")
         for m in c.myths:
