@@ -105,12 +105,18 @@ class ContactsScreen(ModalScreen):
         try:
             data = chart_data(self.home)
             files = len(list_files(self.home)) if data is not None else 0
-        except JanError as exc:
-            self.app.call_from_thread(self.query_one("#contacts-note", Static).update, Text(f"⚠ {exc}"))
+        except JanError as exc:  # e.g. `jan contacts add` holds the database in another terminal
+            self.app.call_from_thread(self.failed, str(exc))
             return
         self.app.call_from_thread(self.show, data, files)
 
+    def failed(self, message: str) -> None:
+        if self.is_attached:
+            self.query_one("#contacts-note", Static).update(Text(f"⚠ {message}"))
+
     def show(self, data, files: int) -> None:
+        if not self.is_attached:  # closed before the counts came back
+            return
         self.data, self.files = data, files
         note = self.query_one("#contacts-note", Static)
         app = self.app

@@ -133,6 +133,18 @@ async def test_without_contacts_the_dialog_says_how_to_add_them(jan_env):
         assert "contacts" not in status(app)
 
 
+async def test_closing_the_dialog_before_the_counts_come_back(export):
+    app = make_app(load_settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot, contacts=True)
+        await pilot.press("f12", "escape")  # closed at once: the worker's answer finds no dialog
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ContactsScreen) and app.is_running
+        screen = await _open(app, pilot)  # and it opens again as usual
+        assert screen.data is not None
+
+
 async def test_a_contact_export_added_meanwhile_is_counted_when_the_dialog_opens(jan_env, tmp_path):
     app = make_app(load_settings())
     async with app.run_test(size=(120, 40)) as pilot:
