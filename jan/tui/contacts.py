@@ -25,8 +25,9 @@ NONE_LOADED = [
     ("  jan contacts add FILE\n\n", "bold"),
     ("or load the invented example export that ships with jan (`make run` does this once):\n", ""),
     ("  jan contacts example\n\n", "bold"),
-    ("Then the status line counts them, this dialog draws them and the brief (F10) gets the charts; "
-     "`jan contacts summary --by reason` lists them in a terminal.", ""),
+    ("Then Jan's answers cite counted contacts beside the research when a proposal touches why customers "
+     "get in touch, the status line counts them, this dialog draws them and the brief (F10) gets the charts.",
+     ""),
 ]
 HEADS = {"en": ("{total} contacts loaded {period}, from {files}. Every number here is counted from them.",
                 "export", "exports"),
