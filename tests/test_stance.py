@@ -26,7 +26,9 @@ def _offline(monkeypatch):
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    eng = Engine(builtin_settings(tmp_path_factory.mktemp("home")))
+    # the stance model over the practices, on its own: the reader's prior (tests/test_reader.py tests the two
+    # together)
+    eng = Engine(builtin_settings(tmp_path_factory.mktemp("home")), use_reader=False)
     eng.warm_up()
     return eng
 

