@@ -20,14 +20,16 @@ async def test_a_verdict_below_the_confident_bar_reads_leans(shipped_env):
     async with app.run_test(size=(120, 36)) as pilot:
         await _ready(app, pilot)
         head = Head.load()
-        unsure = dataclasses.replace(head, calibration={**head.calibration, "confident": 1.01})
+        # the reader decides (not the practices first), with a bar no verdict reaches: every verdict leans
+        unsure = dataclasses.replace(head, calibration={**head.calibration, "confident": 1.01, "prior_first": 0.0})
         app.engine.reader = Reader(app.engine.retriever.store.embedder, unsure, app.engine.cards)
         await _ask(app, pilot, "Should we remove the phone number from the website because of complaints?")
         texts = [m.raw for m in app.query(".msg")]
         assert any("leans opposes" in t and "confidence" in t for t in texts), texts
         assert "leans opposes" in str(app.query_one("#status").render())
-        # the same head with its own bar: a confident verdict is stated plainly
-        app.engine.reader = Reader(app.engine.retriever.store.embedder, head, app.engine.cards)
+        # the same head with a bar every verdict reaches: the verdict is stated plainly
+        sure = dataclasses.replace(head, calibration={**head.calibration, "confident": 0.0, "prior_first": 0.0})
+        app.engine.reader = Reader(app.engine.retriever.store.embedder, sure, app.engine.cards)
         await _ask(app, pilot, "Should we remove the phone number from the website because of complaints?")
         last = [m.raw for m in app.query(".msg")][-1]
         assert "verdict: **opposes**" in last and "leans" not in last.split("\n")[0]
