@@ -118,9 +118,10 @@ class Engine:
             q = self.stance.embed(topic)[None, :]
             bear = {r.key: r.bear for r in judgment.readings if not r.trait}
             deciding = {label for r in judgment.reasons for label in r.evidence}
+            myth_cards = set(myth_cards)
             for e in evidence:
                 e.relevance = self.relevance.score(e, q)
-                if e.chunk.card_id and e.chunk.card_id in set(myth_cards):
+                if e.chunk.card_id and e.chunk.card_id in myth_cards:
                     e.bears, e.why = True, "myth"
                 elif judgment.verdict != "no-evidence" and bear.get(e.label, 0.0) >= self.reader.cal["bear_min"]:
                     e.bears, e.why = True, "reason" if e.label in deciding else "reader"

@@ -61,7 +61,7 @@ def read_lines(engine, rows: list[dict]) -> list[tuple[dict, list]]:
 
 def score(reader, read: list[tuple[dict, list]]) -> dict:
     per: dict[str, list[int]] = {}
-    conf = []
+    conf, ins = [], []
     for row, (readings, prior) in read:
         verdict, c, _, _ = reader.decide(readings, prior)
         ok = int(verdict == row["expect"])
@@ -70,11 +70,12 @@ def score(reader, read: list[tuple[dict, list]]) -> dict:
             keys += [f"split:{row['split']}", f"split:{row['split']}:{'in' if row['expect'] != 'no-evidence' else 'off'}"]
         for key in keys:
             per.setdefault(key, []).append(ok)
-        if row["expect"] != "no-evidence" and verdict in ("supports", "opposes", "mixed"):
-            conf.append((c, ok))
+        if row["expect"] != "no-evidence":
+            ins.append(ok)
+            if verdict in ("supports", "opposes", "mixed"):
+                conf.append((c, ok))
     res = {k: round(float(np.mean(v)), 3) for k, v in sorted(per.items())}
     res["n"] = len(read)
-    ins = [int(reader.decide(*r).verdict == row["expect"]) for row, r in read if row["expect"] != "no-evidence"]
     res["in_scope_accuracy"] = round(float(np.mean(ins)), 3) if ins else None
     bar = reader.cal["confident"]
     sure = [ok for c, ok in conf if c >= bar]
