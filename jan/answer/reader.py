@@ -165,13 +165,27 @@ class Reading:
 
 
 class Reader:
-    def __init__(self, embedder, head: Head | None = None, cards=()):
+    """`embedder` reads the pairs (the one the head was trained on); `chooser` (the store's embedder, whose
+    sentence vectors are cached with the index) picks each item's passage and the persona's closest traits."""
+
+    def __init__(self, embedder, head: Head | None = None, cards=(), chooser=None):
         self.embedder = embedder
+        self.chooser = chooser or embedder
         self.head = head if head is not None else Head.load()
         if self.head is not None and self.head.embedder != getattr(embedder, "name", ""):
             self.head = None  # trained on another embedder's vectors: the stance model judges alone
         self.cal = {**DEFAULTS, **(self.head.calibration if self.head else {})}
         self.cards = {c.id: c for c in cards}
+
+    @classmethod
+    def for_store(cls, own, home: Path, cards=(), head: Head | None = None) -> Reader:
+        """The shipped head with the embedder it was trained on (installed under home when it is not the
+        store's own); the store's embedder chooses passages and traits."""
+        from ..evidence.embed import reading_embedder
+
+        head = head if head is not None else Head.load()
+        other = reading_embedder(head.embedder, home) if head and head.embedder != own.name else None
+        return cls(other or own, head, cards, chooser=own)
 
     @property
     def available(self) -> bool:
@@ -183,7 +197,7 @@ class Reader:
         sents = [s for s in sentences(text) if len(s.split()) >= MIN_WORDS]
         if len(sents) <= PASSAGE_SENTENCES:
             return " ".join(sents) or text.strip()
-        sims = self.embedder.embed_queries(sents) @ q
+        sims = self.chooser.embed_queries(sents) @ q
         keep = sorted(np.argsort(-sims)[:PASSAGE_SENTENCES])
         return " ".join(sents[i] for i in keep)
 
@@ -194,15 +208,15 @@ class Reader:
         if q is None:
             q = self.embedder.embed_queries([action])[0]
         p = self.embedder.embed_passages(passages)
-        j = (self.embedder.embed_passages([f"{action}\n{x}" for x in passages])
-             if not self.head.design.startswith("bi") else None)
+        joint = getattr(self.embedder, "embed_pairs", self.embedder.embed_passages)
+        j = joint([f"{action}\n{x}" for x in passages]) if not self.head.design.startswith("bi") else None
         qq = np.repeat(q[None, :], len(passages), axis=0)
         return self.head.probs(pair_features(self.head.design, qq, p, j, [action] * len(passages)))
 
     def readings(self, action: str, persona, evidence: list[Evidence], parts: tuple[str, ...] = ()) -> list[Reading]:
         """Every evidence item and the persona's closest traits, read against the proposal's action (and
         against each of its parts, when it joins two actions)."""
-        q = self.embedder.embed_queries([action])[0]
+        q = self.chooser.embed_queries([action])[0]
         keys, passages, items = [], [], []
         for e in evidence:
             keys.append(e.label)
@@ -210,12 +224,12 @@ class Reader:
             items.append(e)
         rows = _trait_rows(persona)
         if rows:
-            tv = self.embedder.embed_queries([t.text for _, t in rows])
+            tv = self.chooser.embed_queries([t.text for _, t in rows])
             for i in np.argsort(-(tv @ q))[:TRAITS_READ]:
                 keys.append(rows[i][0])
                 passages.append(" ".join(rows[i][1].text.split()))
                 items.append(None)
-        probs = self.read(action, passages, q)
+        probs = self.read(action, passages, q if self.chooser is self.embedder else None)
         if self.cal.get("parts", 1.0) and parts:
             # a proposal that joins two actions: each item is read against each part too, and the part it
             # bears on most gives its reading (items about either part can then stand on opposite sides)
@@ -307,8 +321,8 @@ class Reader:
             reason.practice, reason.undoes = self._practice(e.chunk.card_id, action, side, language)
             if rows:  # the trait this item bears on, when one is close enough in meaning to its passage
                 ids = list(rows)
-                tv = self.embedder.embed_queries([rows[i].text for i in ids])
-                pv = self.embedder.embed_queries([r.passage])[0]
+                tv = self.chooser.embed_queries([rows[i].text for i in ids])
+                pv = self.chooser.embed_queries([r.passage])[0]
                 sims = tv @ pv
                 linked = [k for k, i in enumerate(ids) if e.chunk.card_id and e.chunk.card_id in rows[i].provenance]
                 best = max(linked, key=lambda k: sims[k]) if linked else int(np.argmax(sims))
@@ -328,7 +342,7 @@ class Reader:
         if card is None or not card.practices:
             return "", False
         texts = [p.nl if language == "nl" else p.en for p in card.practices]
-        sims = self.embedder.embed_queries(texts) @ self.embedder.embed_queries([action])[0]
+        sims = self.chooser.embed_queries(texts) @ self.chooser.embed_queries([action])[0]
         i = int(np.argmax(sims))
         return texts[i], card.practices[i].research != side
 

@@ -83,8 +83,8 @@ def practice_pairs(cards, registry, reader) -> list[dict]:
 def featurize(embedder, rows: list[dict], design: str) -> np.ndarray:
     q = embedder.embed_queries([r["proposal"] for r in rows])
     p = embedder.embed_passages([r["passage"] for r in rows])
-    j = (embedder.embed_passages([f"{r['proposal']}\n{r['passage']}" for r in rows])
-         if not design.startswith("bi") else None)
+    joint = getattr(embedder, "embed_pairs", embedder.embed_passages)
+    j = joint([f"{r['proposal']}\n{r['passage']}" for r in rows]) if not design.startswith("bi") else None
     return pair_features(design, q, p, j, [r["proposal"] for r in rows])
 
 

@@ -151,7 +151,7 @@ def items(head_path: Path, n_llm: int) -> int:
     rows = tr.helper_pairs()
     val = tr.validation_groups([r["group"] for r in rows])
     rows = [r for r in rows if r["group"] in val]
-    reader = Reader(store.embedder, Head.load(head_path))
+    reader = Reader.for_store(store.embedder, settings.home, head=Head.load(head_path))
     y = np.array([LABELS.index(r["label"]) for r in rows])
     t = time.perf_counter()
     probs = np.vstack([reader.read(r["proposal"], [r["passage"]]) for r in rows])
@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--out", type=Path, default=HEAD_PATH)
     t.add_argument("--no-practices", action="store_true")
     t.add_argument("--no-helpers", action="store_true")
+    t.add_argument("--embedder", default="", help="read with this embedder (default: the store's; 'egemma')")
     c = sub.add_parser("calibrate")
     c.add_argument("--head", type=Path, default=HEAD_PATH)
     m = sub.add_parser("measure")
@@ -207,10 +208,17 @@ def main(argv: list[str] | None = None) -> int:
         rows = [] if args.no_helpers else tr.helper_pairs()
         if not args.no_practices:
             rows += tr.practice_pairs(services.cards(settings), services.registry(settings), reader)
-        x = tr.featurize(store.embedder, rows, args.design)
+        reading = store.embedder
+        if args.embedder and args.embedder != store.embedder.name:
+            from ..evidence.embed import reading_embedder
+
+            reading = reading_embedder(args.embedder, settings.home)
+            if reading is None:
+                raise SystemExit(f"embedder {args.embedder} is not installed under {settings.home}; run `make model`")
+        x = tr.featurize(reading, rows, args.design)
         y = np.array([LABELS.index(r["label"]) for r in rows])
         head, report = tr.fit(x, y, [r["group"] for r in rows], args.design)
-        head.embedder = store.embedder.name
+        head.embedder = reading.name
         old = Head.load(args.out)
         if old is not None and old.design == head.design:
             head.calibration = old.calibration
@@ -221,7 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     engine = services.engine(settings)
     from ..answer.reader import Reader
 
-    engine.reader = Reader(engine.retriever.store.embedder, Head.load(args.head), engine.cards)
+    engine.reader = Reader.for_store(engine.retriever.store.embedder, settings.home, engine.cards,
+                                     head=Head.load(args.head))
+    if engine.reader.head is None:
+        raise SystemExit(f"{args.head}: its embedder is not installed here; run `make model`")
     if args.cmd == "calibrate":
         read = read_lines(engine, [r for f in DEV_FILES for r in lines(DATA / f)])
         cal = calibrate(engine.reader, read)

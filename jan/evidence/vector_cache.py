@@ -142,6 +142,13 @@ class CachedEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.cache.get(f"{self.name}:p", list(texts), self.dimension, self.inner.embed_passages)
 
+    def embed_pairs(self, texts: list[str]) -> np.ndarray:
+        """(proposal, passage) texts read together, with the model's pair prompt when it has one."""
+        pairs = getattr(self.inner, "embed_pairs", None)
+        if pairs is None:
+            return self.embed_passages(texts)
+        return self.cache.get(f"{self.name}:j", list(texts), self.dimension, pairs)
+
 
 def cached(embedder, home: Path):
     """The embedder with its vectors kept under home/index/vectors-<name>.sqlite3 (already wrapped: as is)."""
