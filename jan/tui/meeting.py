@@ -291,9 +291,16 @@ class MeetingMixin:
             self.call_from_thread(self.add_message, f"⚠ the panel is not saved: {exc}", "error")
         self.call_from_thread(self.add_message, Text(f"Panel on “{proposal}”"), "system")
         answered = set(self.latest_on(proposal))
-        for pid in self.engine.registry.ids():
-            if pid in answered:
-                continue
+        pending = [pid for pid in self.engine.registry.ids() if pid not in answered]
+        try:  # every persona's verdict on screen before any persona's prose is written
+            from ..answer.quick import line, verdicts
+
+            names = {p.id: p.name for p in self.engine.registry.all()}
+            self.call_from_thread(self.add_message, Text(line(verdicts(self.engine, proposal, pending), names)),
+                                  "system panel-verdicts")
+        except JanError as exc:
+            self.call_from_thread(self.add_message, f"⚠ {exc}", "error")
+        for pid in pending:
             self.call_from_thread(self.set_status, f"panel: asking {pid}…")
             try:
                 crit = self.engine.ask(proposal, pid, topic=proposal)

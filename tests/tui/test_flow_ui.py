@@ -127,3 +127,25 @@ async def test_asking_what_the_others_say_asks_the_panel(shipped_env):
         await pilot.press("escape")
         await pilot.pause()
         assert app.on_screen[0] == "panel"  # a decision now would be the panel's
+
+
+async def test_the_panel_shows_every_verdict_before_any_prose(shipped_env):
+    """Issue 28: with five personas the verdicts reach the screen first (one line), then the answers; each
+    verdict in that line is the one the persona's full answer gives."""
+    app = make_app(load_settings())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _ready(app, pilot)
+        await _ask(app, pilot, PHONE)
+        await pilot.press("f9")
+        await _until(pilot, lambda: isinstance(app.screen, PanelScreen) and app.screen.query(".panel-col"), "panel")
+        order = [(m.raw, set(m.classes)) for m in app.query(".msg")]
+        first_verdicts = next(i for i, (_, c) in enumerate(order) if "panel-verdicts" in c)
+        first_answer = next(i for i, (raw, _) in enumerate(order) if raw.startswith("Panel → "))
+        assert first_verdicts < first_answer
+        line = order[first_verdicts][0]
+        names = {p.id: p.name for p in app.engine.registry.all()}
+        others = [t.critique for t in app.history[1:]]
+        assert len(others) == len(names) - 1
+        for crit in others:
+            word = ("leans " if crit.leaning else "") + crit.verdict
+            assert f"{names[crit.persona]} {word}" in line, (line, crit.persona, word)
