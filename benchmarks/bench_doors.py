@@ -57,7 +57,7 @@ def run() -> dict:
         search = _median(home, "search", QUESTION)
         ask = _median(home, "ask", QUESTION)
         panel = _median(home, "ask", QUESTION, "--panel", PANEL)
-        brief = _median(home, "brief", QUESTION, "-o", str(Path(tmp) / "brief.html"))
+        brief = _median(home, "brief", QUESTION, "-o", str(Path(tmp) / "brief.html"), "--force")
         warm = warm_answer(home)
     return {
         "cold_search_s": round(search, 3), "cold_ask_s": round(ask, 3),

@@ -237,3 +237,18 @@ def test_dutch_brief_has_dutch_headings(engine):
         assert english not in md, english
     assert "alinea" in md and "(kaart " in md  # the appendix's references are said in Dutch too
     assert 'lang="nl"' in to_html(b)
+
+
+def test_a_brief_names_an_undone_practice_by_what_the_research_says_of_it():
+    """'Stop sending donors updates' matched on the practice 'Send donors updates' (research for it): the
+    brief says the research is for that practice, which the proposal undoes — never 'against' it."""
+    from jan.core.types import Reason
+    from jan.meetings.brief import _reason_text
+
+    r = Reason("against", "Send donors a regular update on results", "", 0.9, undoes=True)
+    assert _reason_text(r, "en", []) == ("The research is for “Send donors a regular update on results”, which "
+                                         "this proposal undoes")
+    r = Reason("against", "Donateurs regelmatig laten weten wat hun gift deed", "", 0.9, undoes=True)
+    assert _reason_text(r, "nl", []).startswith("Het onderzoek is vóór “Donateurs")
+    plain = Reason("against", "Take the phone number off the website", "", 0.9)
+    assert _reason_text(plain, "en", []) == "The research is against “Take the phone number off the website”"

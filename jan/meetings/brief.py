@@ -11,7 +11,6 @@ import html
 import time
 from dataclasses import dataclass, field
 
-from ..answer.critique import verdict_reason
 from ..answer.labels import locator, short, short_source, verdict_word
 from ..core.lang import detect
 from ..core.sanitize import display
@@ -21,11 +20,12 @@ from ..core.types import Critique, Evidence, MythFlag
 T = {
     "en": {
         "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
-        "checked word for word against its source.", "proposal": "The proposal",
-        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why", "In one line"),
+        "checked word for word against the evidence it cites: a built-in card (which summarises its source in "
+        "our own words) or a document the team added.", "proposal": "The proposal",
+        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why, in their words"),
         "case": "The case for and against", "case_cols": ("Side", "Point", "The source's words", "Source"),
         "for": "For", "against": "Against", "myths": "Myths this proposal rests on",
-        "no_myth": "None of the corpus' myths was detected.", "instead": "what the research says instead",
+        "no_myth": "This proposal does not rest on any of the customer-experience myths the research names.", "instead": "what the research says instead",
         "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
         "questions": "Questions to ask before deciding", "appendix": "Appendix: sources",
         "hope": "Why the proposers want it: {motive}.",
@@ -33,6 +33,8 @@ T = {
                        "expect and how they will measure it.",
         "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
         "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
+        "undone": {"for": "The research is against “{practice}”, which this proposal undoes",
+                   "against": "The research is for “{practice}”, which this proposal undoes"},
         "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
         "c_anecdote": "“This is one anecdote; our customers are different.”",
         "r_anecdote": "It is not the only source: {who_points} {source}: “{quote}”. Ask for our own customer "
@@ -54,11 +56,12 @@ T = {
     },
     "nl": {
         "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
-        "hieronder is woord voor woord tegen de bron gecontroleerd.", "proposal": "Het voorstel",
-        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom", "In één zin"),
+        "hieronder is woord voor woord gecontroleerd tegen het bewijs dat het noemt: een ingebouwde kaart (die "
+        "haar bron in eigen woorden samenvat) of een document dat het team toevoegde.", "proposal": "Het voorstel",
+        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom, in hun woorden"),
         "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "De woorden van de bron", "Bron"),
         "for": "Voor", "against": "Tegen", "myths": "Mythes waar dit voorstel op rust",
-        "no_myth": "Geen van de mythes uit het corpus is herkend.", "instead": "wat het onderzoek in plaats daarvan zegt",
+        "no_myth": "Dit voorstel rust niet op een van de klantbelevingsmythes die het onderzoek noemt.", "instead": "wat het onderzoek in plaats daarvan zegt",
         "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
         "questions": "Vragen om te stellen voordat we besluiten", "appendix": "Bijlage: bronnen",
         "hope": "Waarom de indieners het willen: {motive}.",
@@ -66,6 +69,8 @@ T = {
                        "verwachten en hoe ze dat meten.",
         "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
         "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
+        "undone": {"for": "Het onderzoek is tegen “{practice}”, wat dit voorstel terugdraait",
+                   "against": "Het onderzoek is vóór “{practice}”, wat dit voorstel terugdraait"},
         "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
         "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
         "r_anecdote": "Het is niet de enige bron: {who_points} {source}: “{quote}”. Vraag eerst onze eigen "
@@ -147,8 +152,8 @@ def _reason_text(r, language: str, evidence: list[Evidence]) -> str:
     """What a deciding reason says: the research for or against the matched practice, or (the reader's
     reasons from the team's documents and the persona's traits, which have no practice) the reason as the
     persona says it."""
-    if r.practice:
-        return T[language]["research"][r.direction].format(practice=r.practice.rstrip("."))
+    if r.practice:  # `direction` is the research on what the proposal does; an undone practice turns it
+        return T[language]["undone" if r.undoes else "research"][r.direction].format(practice=r.practice.rstrip("."))
     from ..answer.backends.extractive import reason_line
 
     line = reason_line(r, language, evidence)
@@ -226,6 +231,16 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
+def _why(c: Critique, lang: str) -> str:
+    """The persona's deciding reason, whole and without marks: the trait it touches in the persona's own
+    words, else what the research says of the proposal (a board reads sentences, not codes or cut-offs)."""
+    fits = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
+    r = next((r for r in c.reasons if r.direction in fits), None)
+    if r is None:
+        return ""
+    return display(r.trait).strip() if r.trait else _reason_text(r, lang, c.evidence)
+
+
 def _verdict(c: Critique, lang: str) -> str:
     return verdict_word(c.verdict, lang, c.leaning)
 
@@ -236,9 +251,10 @@ def to_markdown(b: Brief) -> str:
     out = [f"# {t['title']}: {b.proposal}", "", f"_{t['prepared'].format(date=b.date)}_", "",
            f"## {t['proposal']}", "", b.proposal, "", f"## {t['say']}", "", "| " + " | ".join(cols) + " |",
            "|---|---|---|---|"]
+    out[-1] = "|---|---|---|"
     for c in b.critiques:
         out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | "
-                   f"{_cell(verdict_reason(c)) or t['none']} | {_cell(display(c.summary))} |")
+                   f"{_cell(_why(c, b.language)) or t['none']} |")
     out += ["", f"## {t['case']}", "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
     out.append(f"| {t['for']} | {_cell(b.hope)} | {t['none'] if b.case_for else _cell(t['no_for'])} | {t['none']} |")
     for side, rows in ((t["for"], b.case_for), (t["against"], b.case_against)):
@@ -304,7 +320,7 @@ def to_html(b: Brief) -> str:
              f"<h2>{e(t['say'])}</h2><table><tr>{head}</tr>"]
     for c in b.critiques:
         parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(_verdict(c, b.language))}</td>"
-                     f"<td>{e(verdict_reason(c) or t['none'])}</td><td>{e(display(c.summary))}</td></tr>")
+                     f"<td>{e(_why(c, b.language) or t['none'])}</td></tr>")
     head = "".join(f"<th>{e(x)}</th>" for x in t["case_cols"])
     parts.append(f"</table><h2>{e(t['case'])}</h2><table><tr>{head}</tr>")
     parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(b.hope)}</td>"
