@@ -238,7 +238,9 @@ def _why(c: Critique, lang: str) -> str:
     r = next((r for r in c.reasons if r.direction in fits), None)
     if r is None:
         return ""
-    return display(r.trait).strip() if r.trait else _reason_text(r, lang, c.evidence)
+    if r.trait and lang == "en":  # the traits are written in English; a Dutch brief gives the reason in Dutch
+        return display(r.trait).strip()
+    return _reason_text(r, lang, c.evidence)
 
 
 def _verdict(c: Critique, lang: str) -> str:
