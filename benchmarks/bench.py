@@ -189,7 +189,18 @@ def run(settings, seeds: Path | None = None) -> dict:
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["contacts"] = contacts()
     result["local_model"] = local_model()
+    result["screen"] = _own_process("bench_screen.py")
     return result
+
+
+def _own_process(script: str) -> dict:
+    """A bench that loads the local model, in a process of its own; its JSON, or the error it ended with."""
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name(script))], capture_output=True, text=True,
+                         timeout=1800)
+    start = out.stdout.find("{")
+    if out.returncode or start < 0:
+        return {"error": (out.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(out.stdout[start:])
 
 
 def contacts() -> dict:
