@@ -66,7 +66,9 @@ async def _measure(settings) -> dict:
         await _until(pilot, lambda: not app.busy and len(app.history) == 3)
         t0 = time.perf_counter()
         await pilot.press("f9")
+        t_open = await _until(pilot, lambda: any(str(m.render()).startswith("Panel on") for m in app.query(".msg")))
         t_line = await _until(pilot, lambda: bool(app.query(".panel-verdicts")))
+        out["panel_started_s"] = round(t_open - t0, 2)
         await _until(pilot, lambda: not app.busy and len(app.history) >= 3 + len(app.engine.registry.ids()) - 1)
         out.update(panel_verdicts_on_screen_s=round(t_line - t0, 2), panel_all_answers_s=round(time.perf_counter() - t0, 2),
                    goal_panel_verdicts_s=8.0)

@@ -111,4 +111,16 @@ def test_the_teams_own_document_decides_the_verdict_and_is_cited(jan_env, tmp_pa
         cited = [c for p in answer["points"] if p["kind"] == "evidence" for c in p["citations"]
                  if c["evidence_id"] in own]
         assert cited and all(c["verified"] for c in cited)
+        # and the board sees it: the brief on the same proposal quotes the team's document under its title
+        brief = tmp_path / f"brief-{choice}.md"
+        code, out, err = run_jan(capsys, "brief", question, "-o", str(brief))
+        assert code == 0, err
+        text = brief.read_text(encoding="utf-8")
+        rows = [line for line in text.splitlines() if line.startswith(("| For |", "| Against |", "| Voor |", "| Tegen |"))]
+        cols = [r.strip("| ").split(" | ") for r in rows]  # Side | Point | The source's words | Source
+        ours = [c for c in cols if len(c) == 4 and "Callback pilot" in c[3]]
+        assert ours, rows
+        words = [c[2] for c in ours]
+        quoted = [w.split("✓ “", 1)[1].rsplit("”", 1)[0] for w in words if "✓ “" in w]
+        assert quoted and all(" ".join(q.split()) in " ".join(CALLBACK_STUDY.split()) for q in quoted)
 
