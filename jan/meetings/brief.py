@@ -42,9 +42,10 @@ T = {
         "r_anecdote_none": "No second source answers it in the evidence here; ask for our own customer data "
                            "(contacts, complaints) before deciding.",
         "c_adapt": "“Customers will adapt.”",
-        "r_adapt": "Then test it first: a pilot with real customers, measuring what they try first and what it "
-                   "costs them, before rolling it out.",
+        "r_adapt": "Then test it first: a pilot with a group of real customers, measuring what it changes for them "
+                   "and for us, before rolling it out.",
         "c_hope": "“{proposal}” is worth it for what it saves.",
+        "c_motive": "“It is worth it: we do it {motive}.”",
         "r_hope": "{who} {verb} against it: {reason}.", "verb": ("is", "are"),
         "q_practice": "Which of our customers would “{practice}” affect, and have we asked them?",
         "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
@@ -78,9 +79,10 @@ T = {
         "r_anecdote_none": "Geen tweede bron hier beantwoordt dit; vraag eerst onze eigen klantgegevens op "
                            "(contacten, klachten) voordat we besluiten.",
         "c_adapt": "“Klanten passen zich wel aan.”",
-        "r_adapt": "Test het dan eerst: een proef met echte klanten, waarin we meten wat ze eerst proberen en wat "
-                   "het hen kost, voordat we het invoeren.",
+        "r_adapt": "Test het dan eerst: een proef met een groep echte klanten, waarin we meten wat het voor hen "
+                   "en voor ons verandert, voordat we het invoeren.",
         "c_hope": "“{proposal}” is het waard om wat het bespaart.",
+        "c_motive": "“Het is het waard: we doen het {motive}.”",
         "r_hope": "{who} {verb} ertegen: {reason}.", "verb": ("is", "zijn"),
         "q_practice": "Welke klanten raakt “{practice}”, en hebben we het hun gevraagd?",
         "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
@@ -201,7 +203,11 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
     first, first_c = next(((r, c) for c in critiques if c.verdict == "opposes" for r in c.reasons[:1]), (None, None))
     if against_names and first is not None:
         n = len(set(against_names))
-        b.counters.append((t["c_hope"].format(proposal=short(proposal.strip().rstrip("?.!"), 90)),
+        # the board's case in the proposers' own motive when they gave one ("to save on mailing costs"),
+        # not a saving the proposal never claimed
+        claim = (t["c_motive"].format(motive=motive) if motive
+                 else t["c_hope"].format(proposal=short(proposal.strip().rstrip("?.!"), 90)))
+        b.counters.append((claim,
                            t["r_hope"].format(who=_join(against_names, lang), verb=t["verb"][n > 1],
                                               reason=_lower(_reason_text(first, lang, first_c.evidence)))))
     if b.case_against:
