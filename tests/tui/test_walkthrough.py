@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pilot_steps import ask, messages, ready, until
 
 from jan.core.config import load_settings
 from jan.meetings.store import MeetingStore
@@ -25,47 +26,24 @@ def shipped(shipped_env):
     return shipped_env
 
 
-async def _until(pilot, cond, what: str, steps: int = 2400):
-    for _ in range(steps):
-        await pilot.pause(0.05)
-        if cond():
-            return
-    raise AssertionError(f"not reached: {what}; status: {pilot.app.query_one('#status').render()}")
-
-
-async def _ready(app, pilot):
-    await _until(pilot, lambda: app.ready.is_set() and "ready" in str(app.query_one("#status").render()), "ready")
-
-
 async def _type(pilot, text: str):
     """Type as a person does: into whatever has the focus."""
     await pilot.press(*[{" ": "space", "?": "question_mark", ".": "full_stop"}.get(ch, ch) for ch in text])
-
-
-async def _ask(app, pilot, text: str):
-    n = len(app.history)
-    app.query_one(QuestionInput).value = text
-    await pilot.press("enter")
-    await _until(pilot, lambda: not app.busy and len(app.history) > n, f"answer to {text!r}")
 
 
 def _status(app) -> str:
     return str(app.query_one("#status").render())
 
 
-def _messages(app, kind: str = "") -> list[str]:
-    return [m.raw for m in app.query(f".msg{'.' + kind if kind else ''}")]
-
-
 async def test_readme_walkthrough_follows_the_proposal(shipped):
     home = Path(shipped["JAN_HOME"])
     app = make_app(load_settings())
     async with app.run_test(size=(160, 45)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         box = app.query_one(QuestionInput)
         assert app.focused is box and "Jan" in box.placeholder and "Jan" in app.sub_title  # step 1
         # step 2: the proposal
-        await _ask(app, pilot, PHONE)
+        await ask(app, pilot, PHONE)
         assert app.history[-1].critique.verdict == "opposes"
         assert app.proposal == PHONE and "on: Should we remove the phone number" in _status(app)
         panel = app.query_one(EvidencePanel)
@@ -92,11 +70,11 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         await _type(pilot, "What would Sanne think of removing the phone number from the website?")
         assert box.value.startswith("What would Sanne")  # every keystroke reached the input
         await pilot.press("enter")
-        await _until(pilot, lambda: not app.busy and len(app.history) == 2, "donor's answer")
+        await until(pilot, lambda: not app.busy and len(app.history) == 2, "donor's answer")
         assert app.proposal == PHONE  # restates the proposal on the table
         # step 5: push back; the stance is kept in a sentence or two that points back
         before = app.history[-1].critique
-        await _ask(app, pilot, PUSH)
+        await ask(app, pilot, PUSH)
         again = app.history[-1].critique
         assert app.proposal == PHONE and app.proposals[-1] == PHONE
         assert again.verdict == before.verdict
@@ -105,13 +83,13 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         assert len(re.findall(r"[.;]\s", again.summary + " ")) <= 3
         # step 6: the panel is on the proposal, side by side
         await pilot.press("f9")
-        await _until(pilot, lambda: isinstance(app.screen, PanelScreen) and app.screen.query(".panel-col"), "panel screen")
+        await until(pilot, lambda: isinstance(app.screen, PanelScreen) and app.screen.query(".panel-col"), "panel screen")
         cmp = app.screen.comparison
         assert cmp.proposal == PHONE
         assert {c.persona for c in cmp.columns} == set(ids)
         assert len(app.screen.query(".panel-col")) == len(ids)
         assert cmp.agree and (cmp.unanimous or cmp.differ)
-        assert not any(PUSH in m for m in _messages(app, "user") if m.startswith("Panel →"))
+        assert not any(PUSH in m for m in messages(app, "user") if m.startswith("Panel →"))
         # a projector reads all five at once, at 160×45 and at 120×40: nothing below the fold
         for size in ((160, 45), (120, 40)):
             await pilot.resize_terminal(*size)
@@ -134,7 +112,7 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         # step 9: export and brief
         await pilot.press("f10")
         exports = home / "exports"
-        await _until(pilot, lambda: exports.is_dir() and len(list(exports.iterdir())) >= 2, "exports")
+        await until(pilot, lambda: exports.is_dir() and len(list(exports.iterdir())) >= 2, "exports")
         brief = next(exports.glob("brief-*.html")).read_text(encoding="utf-8")
         assert "Boardroom brief: Should we remove the phone number" in brief and PUSH not in brief
         md = next(exports.glob("meeting-*.md")).read_text(encoding="utf-8")
@@ -160,25 +138,25 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
     # step 8: next time, F7 reopens the meeting, whole
     app2 = make_app(load_settings())
     async with app2.run_test(size=(160, 45)) as pilot:
-        await _ready(app2, pilot)
+        await ready(app2, pilot)
         await pilot.press("f7")
         await pilot.pause()
         assert isinstance(app2.screen, MeetingPicker)
         await pilot.press("down", "enter")
-        await _until(pilot, lambda: app2.meeting_id == meeting_id, "reopened")
+        await until(pilot, lambda: app2.meeting_id == meeting_id, "reopened")
         assert app2.focused is app2.query_one(QuestionInput)
         assert app2.persona_id == "donor" and app2.proposal == PHONE
-        users = _messages(app2, "user")
+        users = messages(app2, "user")
         assert sum(m.startswith("Panel → ") for m in users) == len(ids) - 2  # jan and donor answered before
         assert any(m.startswith(f"Panel on “{PHONE}”") and "Where they agree" in m
-                   for m in _messages(app2, "panel-summary"))
-        assert any("decision on “" + PHONE in m for m in _messages(app2, "system"))
+                   for m in messages(app2, "panel-summary"))
+        assert any("decision on “" + PHONE in m for m in messages(app2, "system"))
         assert app2.query_one(EvidencePanel).items  # the evidence of the last answer, not "No evidence"
         assert app2.last_markdown
         await pilot.press("f5")
         await pilot.pause()
         assert app2.clipboard == app2.last_markdown  # F5 copied the last answer straight away
         # the meeting goes on: a push-back still refers to the proposal
-        await _ask(app2, pilot, "Weet je het zeker? De directie ziet het anders.")
+        await ask(app2, pilot, "Weet je het zeker? De directie ziet het anders.")
         assert app2.proposals[-1] == PHONE
         assert app2.history[-1].critique.summary.startswith("Ik blijf erbij")
