@@ -41,14 +41,9 @@ def reversals() -> list[dict]:
 def test_item_level_reversals_are_the_recorded_figure(reader):
     """The head alone reads direction poorly (the sentence embedder hardly separates "remove" from "put back");
     this keeps the recorded figure honest: it changes only when the head is retrained and the note updated."""
-    meta = meta_of(reader)
-    right = 0
-    for row in reversals():
-        a = reader.read(row["do"], [row["passage"]])[0]
-        b = reader.read(row["undo"], [row["passage"]])[0]
-        side_a, side_b = ("for" if a[0] >= a[1] else "against"), ("for" if b[0] >= b[1] else "against")
-        right += side_a == row["do_label"] and side_b != side_a
-    assert right == meta["reversals_right"]
+    from jan.eval.reader import reversals_right
+
+    assert reversals_right(reader, reversals()) == meta_of(reader)["reversals_right"]
 
 
 def test_reader_off_leaves_the_practices_to_judge(tmp_path):
