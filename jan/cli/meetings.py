@@ -89,7 +89,7 @@ def cmd_meetings(args) -> int:
         _out(f"meeting {m.id}: {m.title}")
     elif args.action in ("show", "export"):
         mid = _id(args.args)
-        text = export_markdown(store, mid, {p.id: p.name for p in services.registry(s).all()})
+        text = export_markdown(store, mid, services.registry(s).names())
         data = contact_charts(s.home) if args.action == "export" else None
         if data is not None:  # the export ends with the team's own contacts, counted, as small tables
             from ..meetings.brief import contacts_markdown
@@ -141,7 +141,7 @@ def cmd_brief(args) -> int:
         ids = persona_list(engine, args.personas)
         proposal = args.proposal
         critiques = panel(engine, engine.check_question(proposal), ids, args.model)
-    b = build(proposal, critiques, {p.id: p.name for p in engine.registry.all()})
+    b = build(proposal, critiques, engine.registry.names())
     b.contacts = contact_charts(s.home)  # the team's own contacts, counted: tables (md) and charts (html)
     if args.output:
         fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "md")

@@ -238,6 +238,10 @@ class Registry:
     def all(self) -> list[Persona]:
         return [self._by_id[i] for i in self.ids()]
 
+    def names(self) -> dict[str, str]:
+        """id → display name, for every persona."""
+        return {p.id: p.name for p in self.all()}
+
     def path(self, pid: str) -> Path:
         return self._paths[pid]
 

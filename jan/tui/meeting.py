@@ -227,7 +227,7 @@ class MeetingMixin:
 
         if not d.credit and entry is not None:  # saved before the credit was kept
             d.credit = [Credit(entry.persona, entry.critique.verdict, entry.id)]
-        names = {p.id: p.name for p in self.engine.registry.all()}
+        names = self.engine.registry.names()
         who = f" ({credit_text(d, names)})" if d.credit else ""
         return Text(f"✔ {d.kind} on “{proposal}”{who}: {d.note}")
 
@@ -253,7 +253,7 @@ class MeetingMixin:
         from ..meetings.store import Decision, credit_text
         from .screens import NoteScreen
 
-        names = {p.id: p.name for p in self.engine.registry.all()}
+        names = self.engine.registry.names()
         on = credit_text(Decision(0, 0, entry, "", "", 0.0, panel_id, credit), names) if credit else ""
         self.open_modal(NoteScreen(proposal or "", on), done)
 
@@ -295,7 +295,7 @@ class MeetingMixin:
         try:  # every persona's verdict on screen before any persona's prose is written
             from ..answer.quick import line, verdicts
 
-            names = {p.id: p.name for p in self.engine.registry.all()}
+            names = self.engine.registry.names()
             self.call_from_thread(self.add_message, Text(line(verdicts(self.engine, proposal, pending), names)),
                                   "system panel-verdicts")
         except JanError as exc:
@@ -324,7 +324,7 @@ class MeetingMixin:
         from ..meetings.panel import compare
 
         return compare(proposal, list(self.latest_on(proposal).values()),
-                       {p.id: p.name for p in self.engine.registry.all()})
+                       self.engine.registry.names())
 
     def show_panel_summary(self, proposal: str, open_screen: bool = True) -> None:
         from .panel import summary_text
@@ -361,7 +361,7 @@ class MeetingMixin:
         out.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md = out / f"meeting-{meeting_id}-{stamp}.md"
-        names = {p.id: p.name for p in self.engine.registry.all()}
+        names = self.engine.registry.names()
         try:
             charts = self.contact_charts()  # the team's own contacts, counted (None when none are loaded)
             text = export_markdown(self.meeting_store(), meeting_id, names)
