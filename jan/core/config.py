@@ -183,6 +183,17 @@ def check_model_string(value: str | None, where: str = "model") -> str:
     return value
 
 
+def model_dirs(home: Path | None = None) -> tuple[Path, Path]:
+    """Where assembled models are looked for: the home's `models/` (the settings' home when not given; JAN_HOME
+    when the settings cannot be read), then the default data dir's, where `make model` puts them."""
+    if home is None:
+        try:
+            home = load_settings().home
+        except JanError:
+            home = Path(os.environ.get("JAN_HOME", "~/.local/share/jan")).expanduser()
+    return Path(home) / "models", _default_home() / "models"
+
+
 def load_settings(cli: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Settings:
     """Merge the four layers; raise JanError naming the layer and field on bad input."""
     env = dict(os.environ if env is None else env)

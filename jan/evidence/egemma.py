@@ -58,14 +58,9 @@ BATCH = 16
 
 
 def model_dir(home: Path | None = None) -> Path:
-    if home is None:
-        from ..core.config import load_settings
+    from ..core.config import model_dirs
 
-        try:
-            home = load_settings().home
-        except JanError:
-            home = Path(os.environ.get("JAN_HOME", "~/.local/share/jan")).expanduser()
-    return Path(home) / "models" / FOLDER
+    return model_dirs(home)[0] / FOLDER
 
 
 def _complete(d: Path) -> bool:
@@ -75,16 +70,9 @@ def _complete(d: Path) -> bool:
 def find(home: Path | None = None) -> Path | None:
     """The verified folder under $JAN_HOME/models, else under the default data dir (where `make model` puts
     it, like the local GGUF model); None when neither holds it."""
-    from platformdirs import user_data_dir
+    from ..core.config import model_dirs
 
-    for d in (model_dir(home), Path(user_data_dir("jan", appauthor=False)) / "models" / FOLDER):
-        if _complete(d):
-            return d
-    return None
-
-
-def installed(home: Path | None = None) -> bool:
-    return find(home) is not None
+    return next((d / FOLDER for d in model_dirs(home) if _complete(d / FOLDER)), None)
 
 
 def download(dest: Path, python: str = sys.executable) -> list[Path]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,21 +52,18 @@ def spec(model: str = DEFAULT) -> ModelSpec:
 
 
 def model_dir() -> Path:
-    from ...core.config import load_settings
+    from ...core.config import model_dirs
 
-    try:
-        return load_settings().home / "models"
-    except JanError:
-        return Path(os.environ.get("JAN_HOME", "~/.local/share/jan")).expanduser() / "models"
+    return model_dirs()[0]
 
 
 def model_path(model: str = DEFAULT) -> Path:
     """The GGUF under $JAN_HOME/models, else under the default data dir (where `make model` put it); under
     its current file name or an earlier one."""
-    from platformdirs import user_data_dir
+    from ...core.config import model_dirs
 
     s = spec(model)
-    dirs = (model_dir(), Path(user_data_dir("jan", appauthor=False)) / "models")
+    dirs = model_dirs()
     for d in dirs:
         for name in (s.file, *s.old_files):
             if (d / name).is_file():
