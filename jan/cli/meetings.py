@@ -140,8 +140,12 @@ def cmd_brief(args) -> int:
             raise JanError('give the proposal: jan brief "PROPOSAL" (or --meeting ID)')
         ids = persona_list(engine, args.personas)
         proposal = args.proposal
-        critiques = panel(engine, engine.check_question(proposal), ids, args.model)
-    b = build(proposal, critiques, engine.registry.names())
+        # a board document is built from the judged evidence: the persona answers are the extractive ones
+        # (every sentence verified, seconds for five personas) unless a model is asked for by name
+        critiques = panel(engine, engine.check_question(proposal), ids, args.model or "none")
+    from ..answer import board
+
+    b = build(proposal, critiques, engine.registry.names(), board.read(engine, proposal, critiques))
     b.contacts = contact_charts(s.home)  # the team's own contacts, counted: tables (md) and charts (html)
     if args.output:
         fmt = args.format or ("html" if args.output.endswith((".html", ".htm")) else "md")
@@ -178,7 +182,7 @@ def register(add) -> None:
     sp.add_argument("proposal", nargs="?")
     sp.add_argument("--meeting", type=int, help="brief on the proposal a saved meeting discussed, from its answers")
     sp.add_argument("--personas", help="comma-separated persona ids (default: all)")
-    sp.add_argument("--model")
+    sp.add_argument("--model", help="write the persona answers with this model (default: from the evidence alone)")
     sp.add_argument("-o", "--output", help="file to write (.md or .html)")
     sp.add_argument("--format", choices=["md", "html"])
     sp.add_argument("--force", action="store_true")

@@ -16,83 +16,7 @@ from ..core.lang import detect
 from ..core.sanitize import display
 from ..core.textclean import normalize_for_match
 from ..core.types import Critique, Evidence, MythFlag
-
-T = {
-    "en": {
-        "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
-        "checked word for word against the evidence it cites: a built-in card (which summarises its source in "
-        "our own words) or a document the team added.", "proposal": "The proposal",
-        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why, in their words"),
-        "case": "The case for and against", "case_cols": ("Side", "Point", "The source's words", "Source"),
-        "for": "For", "against": "Against", "myths": "Myths this proposal rests on",
-        "no_myth": "This proposal does not rest on any of the customer-experience myths the research names.", "instead": "what the research says instead",
-        "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
-        "questions": "Questions to ask before deciding", "appendix": "Appendix: sources",
-        "hope": "Why the proposers want it: {motive}.",
-        "hope_unsaid": "The proposal does not say what it should achieve; ask the proposers which result they "
-                       "expect and how they will measure it.",
-        "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
-        "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
-        "undone": {"for": "The research is against “{practice}”, which this proposal undoes",
-                   "against": "The research is for “{practice}”, which this proposal undoes"},
-        "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
-        "c_anecdote": "“This is one anecdote; our customers are different.”",
-        "r_anecdote": "It is not the only source: {who_points} {source}: “{quote}”. Ask for our own customer "
-                      "data before deciding.",
-        "r_anecdote_none": "No second source answers it in the evidence here; ask for our own customer data "
-                           "(contacts, complaints) before deciding.",
-        "c_adapt": "“Customers will adapt.”",
-        "r_adapt": "Then test it first: a pilot with a group of real customers, measuring what it changes for them "
-                   "and for us, before rolling it out.",
-        "c_hope": "“{proposal}” is worth it for what it saves.",
-        "c_motive": "“It is worth it: we do it {motive}.”",
-        "r_hope": "{who} {verb} against it: {reason}.", "verb": ("is", "are"),
-        "q_practice": "Which of our customers would “{practice}” affect, and have we asked them?",
-        "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
-        "q_myth": "Are we assuming that “{myth}”? What do our own figures say?",
-        "none": "–",
-        "contacts": "What our own customers contact us about",
-        "contacts_note": "Counted from the team's own contact data: {total} contacts {period}, every one "
-                         "counted (not a sample).",
-    },
-    "nl": {
-        "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
-        "hieronder is woord voor woord gecontroleerd tegen het bewijs dat het noemt: een ingebouwde kaart (die "
-        "haar bron in eigen woorden samenvat) of een document dat het team toevoegde.", "proposal": "Het voorstel",
-        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom, in hun woorden"),
-        "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "De woorden van de bron", "Bron"),
-        "for": "Voor", "against": "Tegen", "myths": "Mythes waar dit voorstel op rust",
-        "no_myth": "Dit voorstel rust niet op een van de klantbelevingsmythes die het onderzoek noemt.", "instead": "wat het onderzoek in plaats daarvan zegt",
-        "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
-        "questions": "Vragen om te stellen voordat we besluiten", "appendix": "Bijlage: bronnen",
-        "hope": "Waarom de indieners het willen: {motive}.",
-        "hope_unsaid": "Het voorstel zegt niet wat het moet opleveren; vraag de indieners welk resultaat ze "
-                       "verwachten en hoe ze dat meten.",
-        "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
-        "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
-        "undone": {"for": "Het onderzoek is tegen “{practice}”, wat dit voorstel terugdraait",
-                   "against": "Het onderzoek is vóór “{practice}”, wat dit voorstel terugdraait"},
-        "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
-        "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
-        "r_anecdote": "Het is niet de enige bron: {who_points} {source}: “{quote}”. Vraag eerst onze eigen "
-                      "klantgegevens op voordat we besluiten.",
-        "r_anecdote_none": "Geen tweede bron hier beantwoordt dit; vraag eerst onze eigen klantgegevens op "
-                           "(contacten, klachten) voordat we besluiten.",
-        "c_adapt": "“Klanten passen zich wel aan.”",
-        "r_adapt": "Test het dan eerst: een proef met een groep echte klanten, waarin we meten wat het voor hen "
-                   "en voor ons verandert, voordat we het invoeren.",
-        "c_hope": "“{proposal}” is het waard om wat het bespaart.",
-        "c_motive": "“Het is het waard: we doen het {motive}.”",
-        "r_hope": "{who} {verb} ertegen: {reason}.", "verb": ("is", "zijn"),
-        "q_practice": "Welke klanten raakt “{practice}”, en hebben we het hun gevraagd?",
-        "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
-        "q_myth": "Gaan we ervan uit dat “{myth}”? Wat zeggen onze eigen cijfers?",
-        "none": "–",
-        "contacts": "Waarover onze eigen klanten contact opnemen",
-        "contacts_note": "Geteld uit de eigen contactgegevens van het team: {total} contacten {period}, "
-                         "allemaal geteld (geen steekproef).",
-    },
-}
+from .brief_text import T
 
 
 @dataclass
@@ -104,7 +28,8 @@ class Row:
     source: str  # short, for the board reader
     card_id: str = ""
     reference: str = ""  # the full reference, for the appendix
-    item: str = ""  # the evidence item's chunk id (one row per item)
+    item: str = ""  # the evidence item's chunk id
+    doc: str = ""  # the card or document it comes from (one row per card or document)
 
 
 @dataclass
@@ -117,6 +42,8 @@ class Brief:
     case_for: list[Row] = field(default_factory=list)
     case_against: list[Row] = field(default_factory=list)
     hope: str = ""  # what the proposers hope to gain, said plainly
+    goal: list[Row] = field(default_factory=list)  # what the research says of that goal (answer/board.py)
+    why: dict[str, str] = field(default_factory=dict)  # persona id → their reason in their own words
     myths: list[MythFlag] = field(default_factory=list)
     counters: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -133,9 +60,9 @@ def _join(names: list[str], language: str) -> str:
     return ", ".join(names[:-1]) + f" {T[language]['and']} " + names[-1]
 
 
-def _reference(e: Evidence, language: str = "en") -> str:
-    return f"{e.chunk.source} — {locator(e.chunk.locator, language)}" + (
-        f" ({T[language]['card']} {e.chunk.card_id})" if e.chunk.card_id else "")
+def _reference_of(chunk, language: str = "en") -> str:
+    return f"{chunk.source} — {locator(chunk.locator, language)}" + (
+        f" ({T[language]['card']} {chunk.card_id})" if chunk.card_id else "")
 
 
 def _claim(c: Critique, label: str, text: str, quote: str, language: str) -> str:
@@ -162,7 +89,10 @@ def _reason_text(r, language: str, evidence: list[Evidence]) -> str:
     return line[:1].upper() + line[1:]
 
 
-def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Brief:
+def build(proposal: str, critiques: list[Critique], names: dict[str, str], board=None) -> Brief:
+    """The brief from the personas' answers and, when given, what the board reads beyond them (answer/board.py:
+    the team's strongest document on the proposal, the research on the proposers' goal, each persona's reason
+    in their own words)."""
     lang = detect(proposal, default=critiques[0].language if critiques else "en")
     lang = lang if lang in T else "en"
     t = T[lang]
@@ -179,37 +109,34 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
                     continue
                 r = next((r for r in c.reasons if cite.evidence_id in r.evidence), None)
                 for_it = (r.direction == "for") if r is not None else c.verdict == "supports"
-                target = b.case_for if for_it else b.case_against
-                # one row per piece of evidence (the same item quoted twice is one point), naming every persona
-                same = next((x for x in target if x.quote == cite.quote or (x.item and x.item == e.chunk.id)), None)
-                if same:  # one row per piece of evidence, naming every persona that used it
-                    if who not in same.persona.split(", "):
-                        same.persona += f", {who}"
-                    continue
-                target.append(Row(display(_claim(c, cite.evidence_id, p.text, cite.quote, lang)), display(who),
-                                  cite.evidence_id, display(cite.quote), short_source(e.chunk.source),
-                                  e.chunk.card_id, _reference(e, lang), e.chunk.id))
-                refs[_reference(e, lang)] = None
+                point = (board_text(lang)["own"]["for" if for_it else "against"] if _own(e.chunk) and not (r and r.practice)
+                         else _claim(c, cite.evidence_id, p.text, cite.quote, lang))
+                _add(b.case_for if for_it else b.case_against, e.chunk, point, cite.quote, who, lang, refs)
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)
+    for item in (board.items if board is not None else []):
+        target = {"for": b.case_for, "against": b.case_against, "goal": b.goal}[item.side]
+        _add(target, item.chunk, item.point, item.quote, "", lang, refs, first=item.own)
+    b.why = dict(board.why) if board is not None else {}
     from ..answer.proposal import Proposal
 
     motive = Proposal.parse(proposal, lang).motive
     b.hope = t["hope"].format(motive=motive) if motive else t["hope_unsaid"]
-    # counter-arguments the board may raise, each answered by the evidence (the myths are answered in their
-    # own section, not repeated here)
-    against_names = [names.get(c.persona, c.persona) for c in critiques if c.verdict == "opposes"]
-    first, first_c = next(((r, c) for c in critiques if c.verdict == "opposes" for r in c.reasons[:1]), (None, None))
-    if against_names and first is not None:
-        n = len(set(against_names))
-        # the board's case in the proposers' own motive when they gave one ("to save on mailing costs"),
-        # not a saving the proposal never claimed
+    # counter-arguments the board may raise, each answered by evidence other than the claim it rebuts (the
+    # myths are answered in their own section, not repeated here)
+    if any(c.verdict in ("opposes", "mixed") for c in critiques) or b.case_against:
         claim = (t["c_motive"].format(motive=motive) if motive
                  else t["c_hope"].format(proposal=short(proposal.strip().rstrip("?.!"), 90)))
-        b.counters.append((claim,
-                           t["r_hope"].format(who=_join(against_names, lang), verb=t["verb"][n > 1],
-                                              reason=_lower(_reason_text(first, lang, first_c.evidence)))))
+        if b.goal:  # the research's own route to the proposers' goal
+            g = b.goal[0]
+            answer = t["r_goal"].format(point=g.claim, source=g.source, quote=g.quote.rstrip(" .;,"))
+        elif b.case_against:
+            a = b.case_against[0]
+            answer = t["r_source"].format(source=a.source, quote=a.quote.rstrip(" .;,"))
+        else:
+            answer = t["r_none"]
+        b.counters.append((claim, answer))
     if b.case_against:
         # "one anecdote" is answered by a second, independent source, never by the claim it questions
         first_source = b.case_against[0].source
@@ -217,10 +144,10 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
         if other is None:
             b.counters.append((t["c_anecdote"], t["r_anecdote_none"]))
         else:
-            people = other.persona.split(", ")
-            points = t["point_to"][len(people) > 1].format(who=_join(people, lang))
+            people = [x for x in other.persona.split(", ") if x]
+            who = t["point_to"][len(people) > 1].format(who=_join(people, lang)) + " " if people else ""
             b.counters.append((t["c_anecdote"], t["r_anecdote"].format(
-                who_points=points, source=other.source, quote=other.quote.rstrip(" .;,"))))
+                who_points=who, source=other.source, quote=other.quote.rstrip(" .;,"))))
     b.counters.append((t["c_adapt"], t["r_adapt"]))
     # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
     practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1] if r.practice))
@@ -233,20 +160,67 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str]) -> Br
     return b
 
 
+def board_text(lang: str) -> dict:
+    from ..answer.board import TEXT
+
+    return TEXT.get(lang, TEXT["en"])
+
+
+def _own(chunk) -> bool:
+    return chunk.tag != "builtin"
+
+
+def _add(rows: list[Row], chunk, point: str, quote: str, who: str, lang: str, refs: dict, first: bool = False) -> None:
+    """One row per card or team document (a second quote from it is the same point), naming every persona
+    that used it."""
+    same = next((x for x in rows if x.doc == chunk.doc or x.quote == quote), None)
+    if same is None:
+        row = Row(display(point), display(who), "", display(quote), short_source(chunk.source), chunk.card_id,
+                  _reference_of(chunk, lang), chunk.id, chunk.doc)
+        rows.insert(0, row) if first else rows.append(row)
+        refs[row.reference] = None
+    elif who and who not in same.persona.split(", "):
+        same.persona = f"{same.persona}, {who}" if same.persona else who
+
+
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _why(c: Critique, lang: str) -> str:
-    """The persona's deciding reason, whole and without marks: the trait it touches in the persona's own
-    words, else what the research says of the proposal (a board reads sentences, not codes or cut-offs)."""
+    """The persona's deciding reason as a whole sentence without marks: what the research says of what the
+    proposal does (the reason in the persona's own words comes from answer/board.py when one of their own
+    practices speaks to the proposal)."""
     fits = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
-    r = next((r for r in c.reasons if r.direction in fits), None)
+    r = next((r for r in c.reasons if r.direction in fits and r.practice), None) or \
+        next((r for r in c.reasons if r.direction in fits), None)
     if r is None:
         return ""
-    if r.trait and lang == "en":  # the traits are written in English; a Dutch brief gives the reason in Dutch
-        return display(r.trait).strip()
+    own = next((e for e in c.evidence if e.label in r.evidence and _own(e.chunk)), None)
+    if not r.practice and own is not None:  # the reader's reason from a team document: which one, plainly
+        return f"{board_text(lang)['own'][r.direction]} ({short_source(own.chunk.source)})"
     return _reason_text(r, lang, c.evidence)
+
+
+def goal_rows(b: Brief) -> list[Row]:
+    """The goal's rows whose quote is not already in the case for or against (the same words twice)."""
+    said = {r.quote for r in b.case_for + b.case_against}
+    return [g for g in b.goal if g.quote not in said]
+
+
+def whys(b: Brief) -> list[str]:
+    """Each persona's reason for the table: in their own words when one of their practices speaks to the
+    proposal, else the research's; a reason already given for another persona is named, not repeated."""
+    out, seen = [], {}
+    for c in b.critiques:
+        text = display(b.why.get(c.persona) or _why(c, b.language)).strip()
+        name = b.names.get(c.persona, c.persona)
+        if text and text in seen:
+            out.append(T[b.language]["same"].format(name=seen[text]))
+        else:
+            seen.setdefault(text, name)
+            out.append(text)
+    return out
 
 
 def _verdict(c: Critique, lang: str) -> str:
@@ -260,14 +234,15 @@ def to_markdown(b: Brief) -> str:
            f"## {t['proposal']}", "", b.proposal, "", f"## {t['say']}", "", "| " + " | ".join(cols) + " |",
            "|---|---|---|---|"]
     out[-1] = "|---|---|---|"
-    for c in b.critiques:
-        out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | "
-                   f"{_cell(_why(c, b.language)) or t['none']} |")
-    out += ["", f"## {t['case']}", "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
-    out.append(f"| {t['for']} | {_cell(b.hope)} | {t['none'] if b.case_for else _cell(t['no_for'])} | {t['none']} |")
-    for side, rows in ((t["for"], b.case_for), (t["against"], b.case_against)):
+    for c, why in zip(b.critiques, whys(b), strict=True):
+        out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | {_cell(why) or t['none']} |")
+    out += ["", f"## {t['case']}", "", b.hope, "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
+    if not b.case_for:
+        out.append(f"| {t['for']} | {_cell(t['no_for'])} | {t['none']} | {t['none']} |")
+    for side, rows in ((t["goal"], goal_rows(b)), (t["for"], b.case_for), (t["against"], b.case_against)):
         for r in rows:
-            out.append(f"| {side} | {_cell(r.claim)} ({r.persona}) | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
+            who = f" ({r.persona})" if r.persona else ""
+            out.append(f"| {side} | {_cell(r.claim)}{who} | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
     if b.contacts is not None:
         out += ["", contacts_markdown(b.contacts, b.language)]
     out += ["", f"## {t['myths']}", ""]
@@ -326,16 +301,19 @@ def to_html(b: Brief) -> str:
              f"<h1>{e(t['title'])}: {e(b.proposal)}</h1>", f"<p><em>{e(t['prepared'].format(date=b.date))}</em></p>",
              f"<h2>{e(t['proposal'])}</h2><p>{e(b.proposal)}</p>",
              f"<h2>{e(t['say'])}</h2><table><tr>{head}</tr>"]
-    for c in b.critiques:
+    for c, why in zip(b.critiques, whys(b), strict=True):
         parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(_verdict(c, b.language))}</td>"
-                     f"<td>{e(_why(c, b.language) or t['none'])}</td></tr>")
+                     f"<td>{e(why or t['none'])}</td></tr>")
     head = "".join(f"<th>{e(x)}</th>" for x in t["case_cols"])
-    parts.append(f"</table><h2>{e(t['case'])}</h2><table><tr>{head}</tr>")
-    parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(b.hope)}</td>"
-                 f"<td>{e(t['none'] if b.case_for else t['no_for'])}</td><td>{e(t['none'])}</td></tr>")
-    for side, cls, rows in ((t["for"], "for", b.case_for), (t["against"], "against", b.case_against)):
+    parts.append(f"</table><h2>{e(t['case'])}</h2><p>{e(b.hope)}</p><table><tr>{head}</tr>")
+    if not b.case_for:
+        parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(t['no_for'])}</td>"
+                     f"<td>{e(t['none'])}</td><td>{e(t['none'])}</td></tr>")
+    for side, cls, rows in ((t["goal"], "for", goal_rows(b)), (t["for"], "for", b.case_for),
+                            (t["against"], "against", b.case_against)):
         for r in rows:
-            parts.append(f"<tr><td class=\"{cls}\">{e(side)}</td><td>{e(r.claim)} ({e(r.persona)})</td>"
+            who = f" ({r.persona})" if r.persona else ""
+            parts.append(f"<tr><td class=\"{cls}\">{e(side)}</td><td>{e(r.claim)}{e(who)}</td>"
                          f"<td>✓ “{e(r.quote)}”</td><td>{e(r.source)}</td></tr>")
     parts.append("</table>")
     if b.contacts is not None:

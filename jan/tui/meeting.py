@@ -372,7 +372,9 @@ class MeetingMixin:
             crits = list(self.latest_on(proposal).values())
             if proposal and crits:  # the brief is about the proposal the meeting discussed, not the last words typed
                 html_path = out / f"brief-{meeting_id}-{stamp}.html"
-                brief = build(proposal, crits, names)
+                from ..answer import board
+
+                brief = build(proposal, crits, names, board.read(self.engine, proposal, crits))
                 brief.contacts = charts  # inline SVG charts of the contacts in the brief
                 atomic_write_text(html_path, to_html(brief))
                 msg += f" and {html_path}"

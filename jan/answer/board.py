@@ -1,0 +1,169 @@
+"""What a board document reads beyond the personas' answers (meetings/brief.py renders it):
+
+- **the team's own research, read at the proposal's level.** The personas' answers cite a team document only
+  when it decides one of their verdicts; a board should see the team's strongest document on the proposal
+  whatever the personas said. That is the team document that both the meaning search and the word search
+  rank first (fused score ≥ TEAM_SCORE_MIN). The rule was chosen on the dev split of
+  tests/data/research_questions.jsonl for precision first (F0.5): dev precision 1.0, recall 0.47; held-out
+  precision 0.70, recall 0.42. The reader of evidence says whether it argues for or against; its sentence
+  closest to the proposal is quoted.
+- **the research on the proposers' goal.** When the proposal says why ("because we get too many complaints",
+  "om kosten te besparen"), the practice the research is *for* that comes closest to that motive, among the
+  motive's best matches: "fix the causes behind complaints instead of making ourselves harder to reach",
+  "weigh the value for the customer against the costs". That gives the board the case for its goal and the
+  research's route to it, quoted from the card.
+- **each persona's reason in their own words**: the persona's own practice that the proposal touches most,
+  on the side of the persona's verdict, and the trait behind it.
+
+Every quote is a sentence of the item's own text, checked word for word like every other citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.textclean import normalize_for_match, sentences
+from ..core.types import Chunk, Critique
+from .critique import MIN_QUOTE_WORDS
+
+TEAM_SCORE_MIN = 2.8  # fused retrieval score: ranked first by both the dense and the word search
+GOAL_MIN = 0.86  # the goal's practice is at least this close to the motive (stance.py's match score) …
+GOAL_GAP = 0.06  # … and this close to the motive's best match on either side
+GOAL_QUOTE_MIN = 0.875  # and its card has a sentence this close to that practice (the quote)
+WHY_MIN = 0.92  # a persona's own practice this close to the proposal gives their reason in their words
+QUOTE_WORDS = 6  # a quoted sentence has at least this many words (headings and fragments are not quoted)
+
+
+@dataclass
+class Item:
+    side: str  # for | against | goal
+    point: str  # what the item says about the proposal (or its goal), in the brief's language
+    quote: str  # a sentence of the item's own text
+    chunk: Chunk
+    own: bool = False  # one of the team's own documents
+
+
+@dataclass
+class Board:
+    items: list[Item] = field(default_factory=list)
+    why: dict[str, str] = field(default_factory=dict)  # persona id → their reason, in their words
+
+
+TEXT = {
+    "en": {"goal": "On that goal the research is for “{practice}”",
+           "own": {"for": "The team's own research supports it", "against": "The team's own research argues against it"},
+           "want": "What I want: {practice}.", "not_want": "What I don't want: {practice}."},
+    "nl": {"goal": "Voor dat doel is het onderzoek voor “{practice}”",
+           "own": {"for": "Het eigen onderzoek van het team pleit ervoor",
+                   "against": "Het eigen onderzoek van het team pleit ertegen"},
+           "want": "Wat ik wil: {practice}.", "not_want": "Wat ik niet wil: {practice}."},
+}
+
+
+def read(engine, proposal: str, critiques: list[Critique]) -> Board:
+    from .proposal import Proposal
+
+    prop = Proposal.parse(proposal, critiques[0].language if critiques else "en")
+    lang = prop.language if prop.language in TEXT else "en"
+    board = Board()
+    own = team_item(engine, prop, lang)
+    if own is not None:
+        board.items.append(own)
+    goal = goal_item(engine, prop, lang)
+    if goal is not None:
+        board.items.append(goal)
+    for c in critiques:
+        why = own_reason(engine, prop.action, c, lang)
+        if why:
+            board.why[c.persona] = why
+    return board
+
+
+def best_sentence(engine, text: str, q: np.ndarray) -> tuple[str, float]:
+    """The item's sentence closest to `q` that can be quoted (long enough, found word for word in the text),
+    and how close it is."""
+    sents = [s.strip() for s in sentences(text) if len(s.split()) >= QUOTE_WORDS]
+    if not sents:
+        return "", 0.0
+    sims = engine.stance.embedder.embed_queries(sents) @ q
+    for i in np.argsort(-sims):
+        quote = normalize_for_match(sents[i])
+        if len(quote.split()) >= MIN_QUOTE_WORDS and quote in normalize_for_match(text):
+            return sents[i], float(sims[i])
+    return "", 0.0
+
+
+def team_tags(store) -> list[str]:
+    """The tags of the team's own documents: everything ingested, not the built-in cards or persona drafts."""
+    return sorted(t for t in store.tag_counts() if t != "builtin" and not t.startswith("persona-"))
+
+
+def team_item(engine, prop, lang: str) -> Item | None:
+    tags = team_tags(engine.retriever.store)
+    if not tags:
+        return None
+    hits = engine.retriever.search(prop.action, k=1, tags=tags)
+    if not hits or hits[0].score < TEAM_SCORE_MIN:
+        return None
+    e = hits[0]
+    side = "against"
+    reader = engine.reader
+    if reader is not None and reader.available:
+        r = reader.readings(prop.action, None, [e], prop.parts)[0]
+        side = r.side
+    quote, _ = best_sentence(engine, e.chunk.text, engine.stance.embed(prop.action))
+    if not quote:
+        return None
+    return Item(side, TEXT[lang]["own"][side], quote, e.chunk, own=True)
+
+
+def goal_item(engine, prop, lang: str) -> Item | None:
+    if not prop.motive:
+        return None
+    stance = engine.stance
+    q = stance.embed(prop.motive)
+    practices, _, raw = stance.scores(q, prop.motive, None)
+    if not len(raw):
+        return None
+    best = float(raw.max())
+    fors = [i for i in np.argsort(-raw) if practices[i].direction == "for" and practices[i].card_id]
+    chunks = {c.card_id: c for c in engine.retriever.store.chunks(["builtin"]) if c.card_id}
+    for i in fors:  # the closest practice whose card says it in a sentence of its own
+        if raw[i] < max(GOAL_MIN, best - GOAL_GAP):
+            break
+        p = practices[i]
+        if p.card_id not in chunks:
+            continue
+        quote, sim = best_sentence(engine, chunks[p.card_id].text, stance.embedder.embed_queries([p.en])[0])
+        if quote and sim >= GOAL_QUOTE_MIN:
+            return Item("goal", TEXT[lang]["goal"].format(practice=p.text(lang).rstrip(".")), quote,
+                        chunks[p.card_id])
+    return None
+
+
+def own_reason(engine, action: str, c: Critique, lang: str) -> str:
+    """The persona's own practice the proposal touches most, on the side of their verdict: the trait behind it
+    (the traits are written in English), or in Dutch the practice as what they do or do not want."""
+    from .stance import negated, turn
+
+    try:
+        persona = engine.registry.get(c.persona)
+    except Exception:  # noqa: BLE001 - a persona removed since the answer was saved: no reason in their words
+        return ""
+    stance = engine.stance
+    q = stance.embed(action)
+    practices, _, raw = stance.scores(q, action, persona)
+    neg, _ = negated(action)
+    wanted = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
+    own = [i for i in np.argsort(-raw) if practices[i].trait_id
+           and (turn(practices[i].direction) if neg else practices[i].direction) in wanted]
+    if not own or raw[own[0]] < WHY_MIN:
+        return ""
+    p = practices[own[0]]
+    if lang == "en" and p.trait:
+        return " ".join(p.trait.split())
+    text = p.text(lang).rstrip(".")
+    text = text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return TEXT[lang]["want" if p.direction == "for" else "not_want"].format(practice=text)
+

@@ -1,0 +1,83 @@
+"""The boardroom brief's own words, in English and Dutch (meetings/brief.py)."""
+
+T = {
+    "en": {
+        "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
+        "checked word for word against the evidence it cites: a built-in card (which summarises its source in "
+        "our own words) or a document the team added.", "proposal": "The proposal",
+        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why"),
+        "case": "The case for and against", "case_cols": ("Side", "Point", "The source's words", "Source"),
+        "for": "For", "against": "Against", "goal": "The goal", "myths": "Myths this proposal rests on",
+        "no_myth": "This proposal does not rest on any of the customer-experience myths the research names.", "instead": "what the research says instead",
+        "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
+        "questions": "Questions to ask before deciding", "appendix": "Appendix: sources",
+        "hope": "Why the proposers want it: {motive}.",
+        "hope_unsaid": "The proposal does not say what it should achieve; ask the proposers which result they "
+                       "expect and how they will measure it.",
+        "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
+        "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
+        "undone": {"for": "The research is against “{practice}”, which this proposal undoes",
+                   "against": "The research is for “{practice}”, which this proposal undoes"},
+        "same": "The same reason as {name}.",
+        "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
+        "c_anecdote": "“This is one anecdote; our customers are different.”",
+        "r_anecdote": "It is not the only source: {who_points}{source}: “{quote}”. Ask for our own customer "
+                      "data before deciding.",
+        "r_anecdote_none": "No second source answers it in the evidence here; ask for our own customer data "
+                           "(contacts, complaints) before deciding.",
+        "c_adapt": "“Customers will adapt.”",
+        "r_adapt": "Then test it first: a pilot with a group of real customers, measuring what it changes for them "
+                   "and for us, before rolling it out.",
+        "c_hope": "“{proposal}” is worth it for what it saves.",
+        "c_motive": "“It is worth it: we do it {motive}.”",
+        "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} says otherwise: “{quote}”",
+        "r_none": "No evidence here answers it; ask the proposers for the figures behind it.",
+        "q_practice": "Which of our customers would “{practice}” affect, and have we asked them?",
+        "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
+        "q_myth": "Are we assuming that “{myth}”? What do our own figures say?",
+        "none": "–",
+        "contacts": "What our own customers contact us about",
+        "contacts_note": "Counted from the team's own contact data: {total} contacts {period}, every one "
+                         "counted (not a sample).",
+    },
+    "nl": {
+        "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
+        "hieronder is woord voor woord gecontroleerd tegen het bewijs dat het noemt: een ingebouwde kaart (die "
+        "haar bron in eigen woorden samenvat) of een document dat het team toevoegde.", "proposal": "Het voorstel",
+        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom"),
+        "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "De woorden van de bron", "Bron"),
+        "for": "Voor", "against": "Tegen", "goal": "Het doel", "myths": "Mythes waar dit voorstel op rust",
+        "no_myth": "Dit voorstel rust niet op een van de klantbelevingsmythes die het onderzoek noemt.", "instead": "wat het onderzoek in plaats daarvan zegt",
+        "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
+        "questions": "Vragen om te stellen voordat we besluiten", "appendix": "Bijlage: bronnen",
+        "hope": "Waarom de indieners het willen: {motive}.",
+        "hope_unsaid": "Het voorstel zegt niet wat het moet opleveren; vraag de indieners welk resultaat ze "
+                       "verwachten en hoe ze dat meten.",
+        "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
+        "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
+        "undone": {"for": "Het onderzoek is tegen “{practice}”, wat dit voorstel terugdraait",
+                   "against": "Het onderzoek is vóór “{practice}”, wat dit voorstel terugdraait"},
+        "same": "Dezelfde reden als {name}.",
+        "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
+        "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
+        "r_anecdote": "Het is niet de enige bron: {who_points}{source}: “{quote}”. Vraag eerst onze eigen "
+                      "klantgegevens op voordat we besluiten.",
+        "r_anecdote_none": "Geen tweede bron hier beantwoordt dit; vraag eerst onze eigen klantgegevens op "
+                           "(contacten, klachten) voordat we besluiten.",
+        "c_adapt": "“Klanten passen zich wel aan.”",
+        "r_adapt": "Test het dan eerst: een proef met een groep echte klanten, waarin we meten wat het voor hen "
+                   "en voor ons verandert, voordat we het invoeren.",
+        "c_hope": "“{proposal}” is het waard om wat het bespaart.",
+        "c_motive": "“Het is het waard: we doen het {motive}.”",
+        "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} zegt iets anders: “{quote}”",
+        "r_none": "Geen bewijs hier beantwoordt dit; vraag de indieners naar de cijfers erachter.",
+        "q_practice": "Welke klanten raakt “{practice}”, en hebben we het hun gevraagd?",
+        "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
+        "q_myth": "Gaan we ervan uit dat “{myth}”? Wat zeggen onze eigen cijfers?",
+        "none": "–",
+        "contacts": "Waarover onze eigen klanten contact opnemen",
+        "contacts_note": "Geteld uit de eigen contactgegevens van het team: {total} contacten {period}, "
+                         "allemaal geteld (geen steekproef).",
+    },
+}
+
