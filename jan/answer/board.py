@@ -48,6 +48,9 @@ class Item:
 class Board:
     items: list[Item] = field(default_factory=list)
     why: dict[str, str] = field(default_factory=dict)  # persona id → their reason, in their words
+    # a team document a persona cited: its sentence closest to the proposal (a persona's answer quotes the
+    # passage its reader read, which may be a side remark of the document)
+    quotes: dict[str, str] = field(default_factory=dict)  # chunk id → sentence
 
 
 TEXT = {
@@ -73,10 +76,16 @@ def read(engine, proposal: str, critiques: list[Critique]) -> Board:
     goal = goal_item(engine, prop, lang)
     if goal is not None:
         board.items.append(goal)
+    q = engine.stance.embed(prop.action)
     for c in critiques:
         why = own_reason(engine, prop.action, c, lang)
         if why:
             board.why[c.persona] = why
+        for e in c.evidence:
+            if e.chunk.tag != "builtin" and e.chunk.id not in board.quotes:
+                quote, _ = best_sentence(engine, e.chunk.text, q)
+                if quote:
+                    board.quotes[e.chunk.id] = quote
     return board
 
 

@@ -111,7 +111,8 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str], board
                 for_it = (r.direction == "for") if r is not None else c.verdict == "supports"
                 point = (board_text(lang)["own"]["for" if for_it else "against"] if _own(e.chunk) and not (r and r.practice)
                          else _claim(c, cite.evidence_id, p.text, cite.quote, lang))
-                _add(b.case_for if for_it else b.case_against, e.chunk, point, cite.quote, who, lang, refs)
+                quote = board.quotes.get(e.chunk.id, cite.quote) if board is not None and _own(e.chunk) else cite.quote
+                _add(b.case_for if for_it else b.case_against, e.chunk, point, quote, who, lang, refs)
         for m in c.myths:
             if m.card_id not in {x.card_id for x in b.myths}:
                 b.myths.append(m)
