@@ -44,3 +44,22 @@ def test_off_evidence_questions_rest_on_no_myth(checker):
 def test_dutch_question_gets_a_dutch_explanation(checker):
     [flag] = checker.check("We halen het telefoonnummer van de site, dan krijgen we minder klachten", "nl")
     assert "voorstel" in flag.why_it_applies.lower() or "aanname" in flag.why_it_applies.lower()
+
+
+@pytest.mark.parametrize("question, myth", [
+    # the reason given is the myth's own belief: flagged
+    ("Remove the phone number from the website, because we get too many complaints by phone.",
+     "myth-fewer-channels-fewer-complaints"),
+    # the same kind of action for another reason (costs): the complaints myth is not what it rests on
+    ("Zullen we de telefonische klantenservice vervangen door een chatbot om kosten te besparen?", None),
+    ("Zullen we de telefonische klantenservice op zaterdag sluiten om personeelskosten te besparen?", None),
+])
+def test_a_stated_reason_decides_which_belief_the_proposal_rests_on(checker, question, myth):
+    from jan.answer.proposal import Proposal
+
+    prop = Proposal.parse(question)
+    assert prop.motive
+    flags = checker.check(question, prop.language, motive=prop.motive)
+    assert [f.card_id for f in flags] == ([myth] if myth else [])
+    # without the reason the whole proposal is what is matched, as before
+    assert checker.check(question, prop.language) != [] or myth is None

@@ -18,6 +18,7 @@ from .backends import LOCAL_BUDGET, backend_for, extractive, resolve  # noqa: F4
 from .counted import counted_items
 from .dialogue import is_pushback, keep_stance, leaning_note  # noqa: F401 (is_pushback: public)
 from .labels import weak_note
+from .proposal import Proposal
 from .relevance import cross_agree
 
 MAX_QUESTION = 2000
@@ -167,8 +168,6 @@ class Engine:
                 judgment = stance_llm.judge(self.stance, partial(localmodel.complete, model=model), topic, persona,
                                             evidence, language, base=local)
         elif self.reader is not None:  # the reader of evidence: every item read for / against / neither
-            from .proposal import Proposal
-
             prop = Proposal.parse(topic, language)
             judgment = self.stance.judge(topic, persona, evidence, language)  # the practices first
             if judgment.verdict == "no-evidence" or not self.reader.cal.get("prior_first"):
@@ -262,7 +261,7 @@ class Engine:
         # the user's own documents carry no practices: there a model judges from the evidence itself
         own_docs = (not relevant and backend.generates and self.reader is None
                     and self._own_documents_bear(topic, evidence))
-        myths = self.myths.check(topic, language) if relevant else []
+        myths = self.myths.check(topic, language, Proposal.parse(topic, language).motive) if relevant else []
         weak = self.mark_relevance(topic, evidence, judgment, [m.card_id for m in myths])
         if own_docs:  # the user's own documents bear on it as a whole (is_relevant); the built-in cards do not
             for e in evidence:
