@@ -116,7 +116,7 @@ def test_brief_for_the_phone_number(engine, tmp_path):
     critiques = [engine.ask(PROPOSAL, pid, model="none") for pid in ("jan", "smallbiz")]
     b = build(PROPOSAL, critiques, {p.id: p.name for p in engine.registry.all()})
     md = to_markdown(b)
-    assert "| Side | Point | The source's words | Source |" in md
+    assert "| Side | Point | Quoted | Source |" in md
     against = [r for r in b.case_against]
     assert against and all("✓" in md for _ in against)
     assert any(r.card_id == "cf-boardroom-phone-number" for r in against)

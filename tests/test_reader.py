@@ -120,7 +120,7 @@ def test_the_teams_own_document_decides_the_verdict_and_is_cited(jan_env, tmp_pa
         assert code == 0, err
         text = brief.read_text(encoding="utf-8")
         rows = [line for line in text.splitlines() if line.startswith(("| For |", "| Against |", "| Voor |", "| Tegen |"))]
-        cols = [r.strip("| ").split(" | ") for r in rows]  # Side | Point | The source's words | Source
+        cols = [r.strip("| ").split(" | ") for r in rows]  # Side | Point | Quoted | Source
         ours = [c for c in cols if len(c) == 4 and "Callback pilot" in c[3]]
         assert ours, rows
         words = [c[2] for c in ours]

@@ -31,6 +31,7 @@ TEAM_SCORE_MIN = 2.8  # fused retrieval score: ranked first by both the dense an
 GOAL_MIN = 0.86  # the goal's practice is at least this close to the motive (stance.py's match score) …
 GOAL_GAP = 0.06  # … and this close to the motive's best match on either side
 GOAL_QUOTE_MIN = 0.875  # and its card has a sentence this close to that practice (the quote)
+RESEARCH_MIN = 0.92  # a practice of the research's own verdict this close to the proposal is shown to the board
 WHY_MIN = 0.92  # a persona's own practice this close to the proposal gives their reason in their words
 QUOTE_WORDS = 6  # a quoted sentence has at least this many words (headings and fragments are not quoted)
 
@@ -56,11 +57,17 @@ class Board:
 TEXT = {
     "en": {"goal": "On that goal the research is for “{practice}”",
            "own": {"for": "The team's own research supports it", "against": "The team's own research argues against it"},
-           "want": "What I want: {practice}.", "not_want": "What I don't want: {practice}."},
+           "want": "What I want: {practice}.", "not_want": "What I don't want: {practice}.",
+           "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
+           "undone": {"for": "The research is against “{practice}”, which this proposal undoes",
+                      "against": "The research is for “{practice}”, which this proposal undoes"}},
     "nl": {"goal": "Voor dat doel is het onderzoek voor “{practice}”",
            "own": {"for": "Het eigen onderzoek van het team pleit ervoor",
                    "against": "Het eigen onderzoek van het team pleit ertegen"},
-           "want": "Wat ik wil: {practice}.", "not_want": "Wat ik niet wil: {practice}."},
+           "want": "Wat ik wil: {practice}.", "not_want": "Wat ik niet wil: {practice}.",
+           "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
+           "undone": {"for": "Het onderzoek is tegen “{practice}”, wat dit voorstel terugdraait",
+                      "against": "Het onderzoek is vóór “{practice}”, wat dit voorstel terugdraait"}},
 }
 
 
@@ -73,6 +80,7 @@ def read(engine, proposal: str, critiques: list[Critique]) -> Board:
     own = team_item(engine, prop, lang)
     if own is not None:
         board.items.append(own)
+    board.items += research_items(engine, prop, lang)
     goal = goal_item(engine, prop, lang)
     if goal is not None:
         board.items.append(goal)
@@ -125,6 +133,33 @@ def team_item(engine, prop, lang: str) -> Item | None:
     if not quote:
         return None
     return Item(side, TEXT[lang]["own"][side], quote, e.chunk, own=True)
+
+
+def research_items(engine, prop, lang: str) -> list[Item]:
+    """The research's own verdict on the proposal, without any persona: the stance model's deciding card
+    practices that match it closely (RESEARCH_MIN), each quoted from its card by the sentence closest to that
+    practice. A persona's answer cites such a card only where it passes that persona's checks; the board sees
+    what the research says of the proposal itself."""
+    judgment = engine.stance.judge(prop.action, None, [], lang)
+    if judgment.verdict == "no-evidence":
+        return []
+    chunks = {c.card_id: c for c in engine.retriever.store.chunks(["builtin"]) if c.card_id}
+    out = []
+    for r in judgment.reasons:
+        if r.similarity < RESEARCH_MIN or r.card_id not in chunks or any(i.chunk.card_id == r.card_id for i in out):
+            continue
+        practice = next((p for p in engine.stance.cards if p.card_id == r.card_id and p.text(lang) == r.practice), None)
+        quote, sim = best_sentence(engine, chunks[r.card_id].text,
+                                   engine.stance.embedder.embed_queries([practice.en if practice else r.practice])[0])
+        if quote and sim >= GOAL_QUOTE_MIN:
+            out.append(Item(r.direction, research_point(r, lang), quote, chunks[r.card_id]))
+    return out
+
+
+def research_point(r, lang: str) -> str:
+    """What the research says of what the proposal does (a practice it undoes turns the direction round)."""
+    t = TEXT.get(lang, TEXT["en"])
+    return t["undone" if r.undoes else "research"][r.direction].format(practice=r.practice.rstrip("."))
 
 
 def goal_item(engine, prop, lang: str) -> Item | None:

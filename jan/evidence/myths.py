@@ -18,6 +18,9 @@ from .cards import Card
 # other myth (a small gap means the proposal is generally "CX-ish", not resting on one belief).
 ABS_MIN = 0.84
 GAP = 0.02
+# A reason of a few words ("because of too many complaints") is a short text for the embedder: the myth it
+# rests on is among its MOTIVE_RANK closest, not always the closest.
+MOTIVE_RANK = 2
 # "What would Jan think of X?" / "Wat zou Jan ervan vinden als we X?": the framing is not the proposal and
 # dilutes its similarity to the myths, so the check looks at X.
 _FRAME = re.compile(
@@ -56,14 +59,14 @@ class MythChecker:
     def check(self, question: str, language: str = "en", motive: str = "") -> list[MythFlag]:
         """The myth the proposal rests on, if any. A myth is a belief about why something works, so when the
         proposal says why ("because we get too many complaints", "to save costs": `motive`), a myth matched on
-        the whole proposal is flagged only when it is also the myth closest to that reason: replacing the phone
+        the whole proposal is flagged only when it is also among the myths closest to that reason: replacing the phone
         line by a chatbot "to save costs" shares words with "fewer channels, fewer complaints", not its belief.
         (Flagging the motive's own closest myth as well was measured: it added wrong flags, such as extra staff
         "to bring the waiting time down" as fewer channels, fewer complaints.)"""
         ranked = self.scores(proposal(question))
         if not ranked or not _stands_out(ranked):
             return []
-        if motive and self.scores(motive)[0][0].id != ranked[0][0].id:
+        if motive and ranked[0][0].id not in {c.id for c, _ in self.scores(motive)[:MOTIVE_RANK]}:
             return []
         return [_flag(ranked[0][0], language)]
 

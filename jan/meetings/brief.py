@@ -82,7 +82,9 @@ def _reason_text(r, language: str, evidence: list[Evidence]) -> str:
     reasons from the team's documents and the persona's traits, which have no practice) the reason as the
     persona says it."""
     if r.practice:  # `direction` is the research on what the proposal does; an undone practice turns it
-        return T[language]["undone" if r.undoes else "research"][r.direction].format(practice=r.practice.rstrip("."))
+        from ..answer.board import research_point
+
+        return research_point(r, language)
     from ..answer.backends.extractive import reason_line
 
     line = reason_line(r, language, evidence)
@@ -149,11 +151,13 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str], board
             who = t["point_to"][len(people) > 1].format(who=_join(people, lang)) + " " if people else ""
             b.counters.append((t["c_anecdote"], t["r_anecdote"].format(
                 who_points=who, source=other.source, quote=other.quote.rstrip(" .;,"))))
-    b.counters.append((t["c_adapt"], t["r_adapt"]))
+    if any(c.verdict in ("opposes", "mixed") for c in critiques):  # the board's reply to customers' objections
+        b.counters.append((t["c_adapt"], t["r_adapt"]))
     # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
-    practices = list(dict.fromkeys(r.practice.rstrip(".") for c in critiques for r in c.reasons[:1] if r.practice))
-    b.questions = [t["q_practice"].format(practice=p[:1].lower() + p[1:] if p[1:2].islower() else p)
-                   for p in practices[:3]]
+    # (a practice the proposal undoes is something customers would lose, and is asked about as such)
+    practices = list(dict.fromkeys((r.practice.rstrip("."), r.undoes) for c in critiques for r in c.reasons[:1]
+                                   if r.practice))
+    b.questions = [t["q_undone" if undone else "q_practice"].format(practice=_lower(p)) for p, undone in practices[:3]]
     b.questions += [t["q_myth"].format(myth=m.myth.rstrip(".")[:1].lower() + m.myth.rstrip(".")[1:])
                     for m in b.myths[:2] if m.myth]
     b.questions.append(t["q_measure"])
@@ -176,7 +180,9 @@ def _add(rows: list[Row], chunk, point: str, quote: str, who: str, lang: str, re
     that used it."""
     same = next((x for x in rows if x.doc == chunk.doc or x.quote == quote), None)
     if same is None:
-        row = Row(display(point), display(who), "", display(quote), short_source(chunk.source), chunk.card_id,
+        # a built-in card summarises its source in our words: the board reader is told so next to the source
+        source = short_source(chunk.source) + (f" ({T[lang]['summary']})" if chunk.tag == "builtin" else "")
+        row = Row(display(point), display(who), "", display(quote), source, chunk.card_id,
                   _reference_of(chunk, lang), chunk.id, chunk.doc)
         rows.insert(0, row) if first else rows.append(row)
         refs[row.reference] = None
@@ -209,19 +215,15 @@ def goal_rows(b: Brief) -> list[Row]:
     return [g for g in b.goal if g.quote not in said]
 
 
-def whys(b: Brief) -> list[str]:
-    """Each persona's reason for the table: in their own words when one of their practices speaks to the
-    proposal, else the research's; a reason already given for another persona is named, not repeated."""
-    out, seen = [], {}
+def persona_rows(b: Brief) -> list[tuple[str, str, str]]:
+    """The personas' table: (names, verdict, reason). Each persona's reason is in their own words when one of
+    their practices speaks to the proposal, else the research's; personas with the same verdict for the same
+    reason share one row, so a reason is said once."""
+    rows: dict[tuple[str, str], list[str]] = {}
     for c in b.critiques:
-        text = display(b.why.get(c.persona) or _why(c, b.language)).strip()
-        name = b.names.get(c.persona, c.persona)
-        if text and text in seen:
-            out.append(T[b.language]["same"].format(name=seen[text]))
-        else:
-            seen.setdefault(text, name)
-            out.append(text)
-    return out
+        why = display(b.why.get(c.persona) or _why(c, b.language)).strip()
+        rows.setdefault((_verdict(c, b.language), why), []).append(b.names.get(c.persona, c.persona))
+    return [(_join(names, b.language), verdict, why) for (verdict, why), names in rows.items()]
 
 
 def _verdict(c: Critique, lang: str) -> str:
@@ -235,8 +237,8 @@ def to_markdown(b: Brief) -> str:
            f"## {t['proposal']}", "", b.proposal, "", f"## {t['say']}", "", "| " + " | ".join(cols) + " |",
            "|---|---|---|---|"]
     out[-1] = "|---|---|---|"
-    for c, why in zip(b.critiques, whys(b), strict=True):
-        out.append(f"| {b.names.get(c.persona, c.persona)} | {_verdict(c, b.language)} | {_cell(why) or t['none']} |")
+    for names, verdict, why in persona_rows(b):
+        out.append(f"| {_cell(names)} | {verdict} | {_cell(why) or t['none']} |")
     out += ["", f"## {t['case']}", "", b.hope, "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
     if not b.case_for:
         out.append(f"| {t['for']} | {_cell(t['no_for'])} | {t['none']} | {t['none']} |")
@@ -302,9 +304,8 @@ def to_html(b: Brief) -> str:
              f"<h1>{e(t['title'])}: {e(b.proposal)}</h1>", f"<p><em>{e(t['prepared'].format(date=b.date))}</em></p>",
              f"<h2>{e(t['proposal'])}</h2><p>{e(b.proposal)}</p>",
              f"<h2>{e(t['say'])}</h2><table><tr>{head}</tr>"]
-    for c, why in zip(b.critiques, whys(b), strict=True):
-        parts.append(f"<tr><td>{e(b.names.get(c.persona, c.persona))}</td><td>{e(_verdict(c, b.language))}</td>"
-                     f"<td>{e(why or t['none'])}</td></tr>")
+    for names, verdict, why in persona_rows(b):
+        parts.append(f"<tr><td>{e(names)}</td><td>{e(verdict)}</td><td>{e(why or t['none'])}</td></tr>")
     head = "".join(f"<th>{e(x)}</th>" for x in t["case_cols"])
     parts.append(f"</table><h2>{e(t['case'])}</h2><p>{e(b.hope)}</p><table><tr>{head}</tr>")
     if not b.case_for:

@@ -5,8 +5,9 @@ T = {
         "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
         "checked word for word against the evidence it cites: a built-in card (which summarises its source in "
         "our own words) or a document the team added.", "proposal": "The proposal",
-        "say": "What our customers would say", "cols": ("Persona", "Verdict", "Why"),
-        "case": "The case for and against", "case_cols": ("Side", "Point", "The source's words", "Source"),
+        "say": "What our customers would say", "cols": ("Personas", "Verdict", "Why"),
+        "case": "The case for and against", "case_cols": ("Side", "Point", "Quoted", "Source"),
+        "summary": "our summary",
         "for": "For", "against": "Against", "goal": "The goal", "myths": "Myths this proposal rests on",
         "no_myth": "This proposal does not rest on any of the customer-experience myths the research names.", "instead": "what the research says instead",
         "counters": "Likely counter-arguments and rebuttals", "board": "Board", "rebuttal": "Rebuttal",
@@ -15,10 +16,6 @@ T = {
         "hope_unsaid": "The proposal does not say what it should achieve; ask the proposers which result they "
                        "expect and how they will measure it.",
         "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
-        "research": {"for": "The research is for “{practice}”", "against": "The research is against “{practice}”"},
-        "undone": {"for": "The research is against “{practice}”, which this proposal undoes",
-                   "against": "The research is for “{practice}”, which this proposal undoes"},
-        "same": "The same reason as {name}.",
         "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
         "c_anecdote": "“This is one anecdote; our customers are different.”",
         "r_anecdote": "It is not the only source: {who_points}{source}: “{quote}”. Ask for our own customer "
@@ -33,6 +30,7 @@ T = {
         "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} says otherwise: “{quote}”",
         "r_none": "No evidence here answers it; ask the proposers for the figures behind it.",
         "q_practice": "Which of our customers would “{practice}” affect, and have we asked them?",
+        "q_undone": "Which of our customers value “{practice}”, and have we asked them what losing it would mean?",
         "q_measure": "What result do we expect from this proposal, and how will we measure it before rolling it out?",
         "q_myth": "Are we assuming that “{myth}”? What do our own figures say?",
         "none": "–",
@@ -44,8 +42,9 @@ T = {
         "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
         "hieronder is woord voor woord gecontroleerd tegen het bewijs dat het noemt: een ingebouwde kaart (die "
         "haar bron in eigen woorden samenvat) of een document dat het team toevoegde.", "proposal": "Het voorstel",
-        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona", "Oordeel", "Waarom"),
-        "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "De woorden van de bron", "Bron"),
+        "say": "Wat onze klanten zouden zeggen", "cols": ("Persona's", "Oordeel", "Waarom"),
+        "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "Citaat", "Bron"),
+        "summary": "onze samenvatting",
         "for": "Voor", "against": "Tegen", "goal": "Het doel", "myths": "Mythes waar dit voorstel op rust",
         "no_myth": "Dit voorstel rust niet op een van de klantbelevingsmythes die het onderzoek noemt.", "instead": "wat het onderzoek in plaats daarvan zegt",
         "counters": "Te verwachten tegenwerpingen en het antwoord daarop", "board": "Directie", "rebuttal": "Antwoord",
@@ -54,10 +53,6 @@ T = {
         "hope_unsaid": "Het voorstel zegt niet wat het moet opleveren; vraag de indieners welk resultaat ze "
                        "verwachten en hoe ze dat meten.",
         "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
-        "research": {"for": "Het onderzoek is voor “{practice}”", "against": "Het onderzoek is tegen “{practice}”"},
-        "undone": {"for": "Het onderzoek is tegen “{practice}”, wat dit voorstel terugdraait",
-                   "against": "Het onderzoek is vóór “{practice}”, wat dit voorstel terugdraait"},
-        "same": "Dezelfde reden als {name}.",
         "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
         "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
         "r_anecdote": "Het is niet de enige bron: {who_points}{source}: “{quote}”. Vraag eerst onze eigen "
@@ -72,6 +67,7 @@ T = {
         "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} zegt iets anders: “{quote}”",
         "r_none": "Geen bewijs hier beantwoordt dit; vraag de indieners naar de cijfers erachter.",
         "q_practice": "Welke klanten raakt “{practice}”, en hebben we het hun gevraagd?",
+        "q_undone": "Welke klanten hechten aan “{practice}”, en hebben we gevraagd wat het hun kost als het verdwijnt?",
         "q_measure": "Welk resultaat verwachten we van dit voorstel, en hoe meten we dat voordat we het invoeren?",
         "q_myth": "Gaan we ervan uit dat “{myth}”? Wat zeggen onze eigen cijfers?",
         "none": "–",
