@@ -7,6 +7,15 @@ from pathlib import Path
 
 from jan.cli import main
 
+# a team's own research document (written for the tests): the brief must show it on the phone-number proposal
+SURVEY = """# Contact survey 2026: how our customers want to reach us
+
+We asked 1,240 customers in March 2026 how they want to reach our customer service.
+Seven in ten said they want to be able to call us when something goes wrong with their bill or connection.
+Customers who could not find our phone number on the website rated their contact 2.1 points lower.
+Most of the complaints by phone were about the same two billing errors, which were fixed in April.
+"""
+
 
 def run_jan(capsys, *argv: str) -> tuple[int, str, str]:
     """Run the real CLI in-process; return (exit code, stdout, stderr)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import run_jan
+from helpers import SURVEY, run_jan
 
 from jan.answer import board
 from jan.answer.engine import Engine
@@ -17,14 +17,6 @@ from jan.meetings.brief import build, to_html, to_markdown
 
 PROPOSAL = "Remove the phone number from the website because of too many complaints"
 PIDS = ["jan", "donor", "citizen", "resident", "smallbiz"]
-
-SURVEY = """# Contact survey 2026: how our customers want to reach us
-
-We asked 1,240 customers in March 2026 how they want to reach our customer service.
-Seven in ten said they want to be able to call us when something goes wrong with their bill or connection.
-Customers who could not find our phone number on the website rated their contact 2.1 points lower.
-Most of the complaints by phone were about the same two billing errors, which were fixed in April.
-"""
 
 PARKING = """# Parking permits for the new office
 

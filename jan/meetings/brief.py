@@ -122,6 +122,11 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str], board
         target = {"for": b.case_for, "against": b.case_against, "goal": b.goal}[item.side]
         _add(target, item.chunk, item.point, item.quote, "", lang, refs, first=item.own)
     b.why = dict(board.why) if board is not None else {}
+    for g in b.goal:  # a point quoting the goal's words is the goal's point: said once, in the goal's row
+        for rows in (b.case_for, b.case_against):
+            for r in [r for r in rows if r.quote == g.quote]:
+                rows.remove(r)
+                g.persona = ", ".join(dict.fromkeys(x for x in g.persona.split(", ") + r.persona.split(", ") if x))
     from ..answer.proposal import Proposal
 
     motive = Proposal.parse(proposal, lang).motive
@@ -151,8 +156,6 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str], board
             who = t["point_to"][len(people) > 1].format(who=_join(people, lang)) + " " if people else ""
             b.counters.append((t["c_anecdote"], t["r_anecdote"].format(
                 who_points=who, source=other.source, quote=other.quote.rstrip(" .;,"))))
-    if any(c.verdict in ("opposes", "mixed") for c in critiques):  # the board's reply to customers' objections
-        b.counters.append((t["c_adapt"], t["r_adapt"]))
     # questions in the board's voice: from what the proposal comes down to, and the myths it rests on
     # (a practice the proposal undoes is something customers would lose, and is asked about as such)
     practices = list(dict.fromkeys((r.practice.rstrip("."), r.undoes) for c in critiques for r in c.reasons[:1]
@@ -197,22 +200,22 @@ def _lower(text: str) -> str:
 def _why(c: Critique, lang: str) -> str:
     """The persona's deciding reason as a whole sentence without marks: what the research says of what the
     proposal does (the reason in the persona's own words comes from answer/board.py when one of their own
-    practices speaks to the proposal)."""
-    fits = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
-    r = next((r for r in c.reasons if r.direction in fits and r.practice), None) or \
-        next((r for r in c.reasons if r.direction in fits), None)
-    if r is None:
-        return ""
+    practices speaks to the proposal). A mixed verdict gives a reason from each side."""
+    sides = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
+    texts = []
+    for side in sides:
+        r = next((r for r in c.reasons if r.direction == side and r.practice), None) or \
+            next((r for r in c.reasons if r.direction == side), None)
+        if r is not None:
+            texts.append(_reason_of(r, c, lang))
+    return f"; {T[lang]['but']} ".join([texts[0]] + [_lower(x) for x in texts[1:]]) if texts else ""
+
+
+def _reason_of(r, c: Critique, lang: str) -> str:
     own = next((e for e in c.evidence if e.label in r.evidence and _own(e.chunk)), None)
     if not r.practice and own is not None:  # the reader's reason from a team document: which one, plainly
         return f"{board_text(lang)['own'][r.direction]} ({short_source(own.chunk.source)})"
     return _reason_text(r, lang, c.evidence)
-
-
-def goal_rows(b: Brief) -> list[Row]:
-    """The goal's rows whose quote is not already in the case for or against (the same words twice)."""
-    said = {r.quote for r in b.case_for + b.case_against}
-    return [g for g in b.goal if g.quote not in said]
 
 
 def persona_rows(b: Brief) -> list[tuple[str, str, str]]:
@@ -242,7 +245,7 @@ def to_markdown(b: Brief) -> str:
     out += ["", f"## {t['case']}", "", b.hope, "", "| " + " | ".join(t["case_cols"]) + " |", "|---|---|---|---|"]
     if not b.case_for:
         out.append(f"| {t['for']} | {_cell(t['no_for'])} | {t['none']} | {t['none']} |")
-    for side, rows in ((t["goal"], goal_rows(b)), (t["for"], b.case_for), (t["against"], b.case_against)):
+    for side, rows in ((t["goal"], b.goal), (t["for"], b.case_for), (t["against"], b.case_against)):
         for r in rows:
             who = f" ({r.persona})" if r.persona else ""
             out.append(f"| {side} | {_cell(r.claim)}{who} | ✓ “{_cell(r.quote)}” | {_cell(r.source)} |")
@@ -311,7 +314,7 @@ def to_html(b: Brief) -> str:
     if not b.case_for:
         parts.append(f"<tr><td class=\"for\">{e(t['for'])}</td><td>{e(t['no_for'])}</td>"
                      f"<td>{e(t['none'])}</td><td>{e(t['none'])}</td></tr>")
-    for side, cls, rows in ((t["goal"], "for", goal_rows(b)), (t["for"], "for", b.case_for),
+    for side, cls, rows in ((t["goal"], "for", b.goal), (t["for"], "for", b.case_for),
                             (t["against"], "against", b.case_against)):
         for r in rows:
             who = f" ({r.persona})" if r.persona else ""

@@ -2,9 +2,10 @@
 
 T = {
     "en": {
-        "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Every quotation below was "
-        "checked word for word against the evidence it cites: a built-in card (which summarises its source in "
-        "our own words) or a document the team added.", "proposal": "The proposal",
+        "title": "Boardroom brief", "prepared": "Prepared {date} with Jan in the room. Quotations marked "
+        "“our summary” come from our built-in cards, which summarise their (often Dutch) sources in our own "
+        "English words; the others are the words of documents the team added. Each was checked word for word "
+        "against the card or document it cites.", "proposal": "The proposal",
         "say": "What our customers would say", "cols": ("Personas", "Verdict", "Why"),
         "case": "The case for and against", "case_cols": ("Side", "Point", "Quoted", "Source"),
         "summary": "our summary",
@@ -16,15 +17,13 @@ T = {
         "hope_unsaid": "The proposal does not say what it should achieve; ask the proposers which result they "
                        "expect and how they will measure it.",
         "no_for": "No evidence for it was found in the corpus; ask the proposers for the figures behind it.",
+        "but": "but",
         "point_to": ("{who} points to", "{who} point to"), "and": "and", "card": "card",
         "c_anecdote": "“This is one anecdote; our customers are different.”",
         "r_anecdote": "It is not the only source: {who_points}{source}: “{quote}”. Ask for our own customer "
                       "data before deciding.",
         "r_anecdote_none": "No second source answers it in the evidence here; ask for our own customer data "
                            "(contacts, complaints) before deciding.",
-        "c_adapt": "“Customers will adapt.”",
-        "r_adapt": "Then test it first: a pilot with a group of real customers, measuring what it changes for them "
-                   "and for us, before rolling it out.",
         "c_hope": "“{proposal}” is worth it for what it saves.",
         "c_motive": "“It is worth it: we do it {motive}.”",
         "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} says otherwise: “{quote}”",
@@ -39,9 +38,10 @@ T = {
                          "counted (not a sample).",
     },
     "nl": {
-        "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Elk citaat "
-        "hieronder is woord voor woord gecontroleerd tegen het bewijs dat het noemt: een ingebouwde kaart (die "
-        "haar bron in eigen woorden samenvat) of een document dat het team toevoegde.", "proposal": "Het voorstel",
+        "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Citaten met “onze "
+        "samenvatting” komen uit onze ingebouwde kaarten, die hun bron in eigen woorden samenvatten, in het "
+        "Engels; de andere zijn de woorden van documenten die het team toevoegde. Elk citaat is woord voor woord "
+        "gecontroleerd tegen de kaart of het document dat het noemt.", "proposal": "Het voorstel",
         "say": "Wat onze klanten zouden zeggen", "cols": ("Persona's", "Oordeel", "Waarom"),
         "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "Citaat", "Bron"),
         "summary": "onze samenvatting",
@@ -53,15 +53,13 @@ T = {
         "hope_unsaid": "Het voorstel zegt niet wat het moet opleveren; vraag de indieners welk resultaat ze "
                        "verwachten en hoe ze dat meten.",
         "no_for": "In het corpus is er geen bewijs voor gevonden; vraag de indieners naar de cijfers erachter.",
+        "but": "maar",
         "point_to": ("{who} wijst op", "{who} wijzen op"), "and": "en", "card": "kaart",
         "c_anecdote": "“Dit is één anekdote; onze klanten zijn anders.”",
         "r_anecdote": "Het is niet de enige bron: {who_points}{source}: “{quote}”. Vraag eerst onze eigen "
                       "klantgegevens op voordat we besluiten.",
         "r_anecdote_none": "Geen tweede bron hier beantwoordt dit; vraag eerst onze eigen klantgegevens op "
                            "(contacten, klachten) voordat we besluiten.",
-        "c_adapt": "“Klanten passen zich wel aan.”",
-        "r_adapt": "Test het dan eerst: een proef met een groep echte klanten, waarin we meten wat het voor hen "
-                   "en voor ons verandert, voordat we het invoeren.",
         "c_hope": "“{proposal}” is het waard om wat het bespaart.",
         "c_motive": "“Het is het waard: we doen het {motive}.”",
         "r_goal": "{point}. {source}: “{quote}”", "r_source": "{source} zegt iets anders: “{quote}”",

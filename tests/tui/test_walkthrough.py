@@ -4,12 +4,15 @@ meeting is whole."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
+from helpers import SURVEY
 from pilot_steps import ask, messages, ready, until
 
+from jan.cli import main
 from jan.core.config import load_settings
 from jan.meetings.store import MeetingStore
 from jan.tui.app import make_app
@@ -35,8 +38,13 @@ def _status(app) -> str:
     return str(app.query_one("#status").render())
 
 
-async def test_readme_walkthrough_follows_the_proposal(shipped):
+async def test_readme_walkthrough_follows_the_proposal(shipped, tmp_path):
     home = Path(shipped["JAN_HOME"])
+    # the team has ingested a folder of its own research first (README: "Your own research")
+    folder = tmp_path / "research"
+    folder.mkdir()
+    (folder / "survey.md").write_text(SURVEY, encoding="utf-8")
+    assert main(["ingest", str(folder), "--tag", "research"]) == 0
     app = make_app(load_settings())
     async with app.run_test(size=(160, 45)) as pilot:
         await ready(app, pilot)
@@ -115,6 +123,10 @@ async def test_readme_walkthrough_follows_the_proposal(shipped):
         await until(pilot, lambda: exports.is_dir() and len(list(exports.iterdir())) >= 2, "exports")
         brief = next(exports.glob("brief-*.html")).read_text(encoding="utf-8")
         assert "Boardroom brief: Should we remove the phone number" in brief and PUSH not in brief
+        # the team's research is in the brief, under its title, quoted word for word
+        assert "Contact survey 2026" in brief
+        quoted = re.findall(r"<td>✓ “(.+?)”</td><td>Contact survey 2026", html.unescape(brief).replace("&quot;", '"'))
+        assert quoted and all(" ".join(q.split()) in " ".join(SURVEY.split()) for q in quoted), quoted
         md = next(exports.glob("meeting-*.md")).read_text(encoding="utf-8")
         assert f"Panel on “{PHONE}”" in md and "| Verdict |" in md and "Where they agree" in md
         # step 10: F5, F3, F1
