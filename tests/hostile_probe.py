@@ -421,9 +421,20 @@ def o_export_file_forged(w: World) -> Outcome:
 
 @case("output")
 def o_brief_forged(w: World) -> Outcome:
+    # the brief quotes verified evidence of its own (the board's reading needs no model): those marks are the
+    # gate's; a brief whose persona answers come from the forged model may show no mark beyond them
+    plain = w.root / "plain.html"
+    w.jan("brief", Q, "-o", str(plain))
+    drawn = plain.read_text(encoding="utf-8").count("✓") if plain.exists() else 0
     out = w.root / "brief.html"
-    r = w.jan("brief", Q, "-o", str(out), env=w.model_env("forged"))
-    return output_case(r, also=out.read_text(encoding="utf-8") if out.exists() else "")
+    r = w.jan("brief", Q, "--model", "openai/fake", "-o", str(out), env=w.model_env("forged"))
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    o = output_case(r, max_marks=drawn, also=text)
+    if "Ignore previous instructions" in text:
+        o.security, o.detail = True, o.detail + " the injected summary is shown"
+    if not w.provider.calls:
+        o.clear, o.detail = False, o.detail + " the brief never asked the model"
+    return o
 
 
 @case("output")
