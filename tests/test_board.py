@@ -13,6 +13,7 @@ from jan.answer import board
 from jan.answer.engine import Engine
 from jan.core.config import load_settings
 from jan.core.textclean import normalize_for_match
+from jan.evidence.chunking import card_parts
 from jan.meetings.brief import build, to_html, to_markdown
 
 PROPOSAL = "Remove the phone number from the website because of too many complaints"
@@ -93,6 +94,27 @@ def test_dutch_reasons_in_their_own_words_are_dutch(engine):
     md = to_markdown(build(proposal, critiques, _names(engine), read))
     assert "Waarom de indieners het willen: om kosten te besparen." in md
     assert "geeft een reden ertegen" not in md
+
+
+def test_a_dutch_brief_quotes_the_cards_dutch_summary(engine):
+    proposal = "Zullen we de telefonische klantenservice vervangen door een chatbot om kosten te besparen?"
+    critiques = [engine.ask(proposal, pid, model="none") for pid in ("jan", "smallbiz")]
+    read = board.read(engine, proposal, critiques)
+    cards = [i for i in read.items if i.chunk.tag == "builtin" and card_parts(i.chunk.text)[1]]
+    assert cards, read.items
+    for item in cards:  # a sentence of the card's own Dutch summary, so still checked word for word
+        assert normalize_for_match(item.quote) in normalize_for_match(card_parts(item.chunk.text)[1]), item
+
+
+def test_an_extractive_brief_makes_points_not_template_lines(engine):
+    proposal = "Stop sending donors updates on results to save on postage"
+    critiques = [engine.ask(proposal, pid, model="none") for pid in PIDS]
+    b = build(proposal, critiques, _names(engine), board.read(engine, proposal, critiques))
+    rows = b.case_for + b.case_against + b.goal
+    assert rows
+    for r in rows:  # a point of its own: not the quote again, not a first-person template, never cut off
+        assert r.claim and not r.claim.endswith("…") and not r.claim.startswith(("I'm ", "I am ")), r
+        assert normalize_for_match(r.quote) not in normalize_for_match(r.claim), r
 
 
 def test_the_teams_document_on_the_proposal_reaches_the_brief(shipped_env, tmp_path, capsys):

@@ -12,7 +12,7 @@ from engine_helpers import block_network, builtin_settings
 
 from jan.answer.critique import RELATION_NL, verdict_reason
 from jan.answer.engine import Engine
-from jan.answer.stance import clauses, decide, negated
+from jan.answer.stance import Practice, clauses, decide, facing, negated
 from jan.core.config import BUILTIN_CORPUS, BUILTIN_PERSONAS
 from jan.core.errors import LintError
 from jan.evidence.cards import load_cards
@@ -121,6 +121,24 @@ def test_a_proposal_and_its_negation_get_opposite_verdicts(engine, plain, revers
     b = engine.ask(reversed_, persona, model="none")
     assert (a.verdict, b.verdict) == ("opposes", "supports"), (a.reasons, b.reasons)
     assert b.reasons[0].undoes  # matched on what it stops, the direction turned
+
+
+def test_a_stop_read_against_a_practice_that_stops_is_like_with_like():
+    stop_reminders = Practice("Stop sending appointment reminders to save costs",
+                              "Geen afspraakherinneringen meer sturen om kosten te besparen", "against")
+    send_updates = Practice("Keep donors posted on results", "Donateurs op de hoogte houden van resultaten", "for")
+    assert facing(stop_reminders, True) == "against"  # stopping something like it: what the research says of it
+    assert facing(send_updates, True) == "against"  # stopping what the research is for
+    assert facing(send_updates, False) == "for" and facing(stop_reminders, False) == "against"
+
+
+def test_no_reason_says_a_stop_undoes_a_stop(engine):
+    # the research is against a card practice that stops contact: a proposal to stop it is against it too
+    j = engine.stance.judge("Stop contacting our customers after the sale is closed", None, [], "en")
+    assert j.verdict == "opposes", j.reasons
+    assert j.reasons[0].practice.startswith("Stop contacting customers") and not j.reasons[0].undoes
+    crit = engine.ask("Stop sending donors updates on results to save on postage", "donor", model="none")
+    assert not [r for r in crit.reasons if r.undoes and negated(r.practice)[0]], crit.reasons
 
 
 def test_negation_scope():

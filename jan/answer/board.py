@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.textclean import normalize_for_match, sentences
 from ..core.types import Chunk, Critique
+from ..evidence.chunking import card_parts
 from .critique import MIN_QUOTE_WORDS
 
 TEAM_SCORE_MIN = 2.8  # fused retrieval score: ranked first by both the dense and the word search
@@ -52,6 +53,9 @@ class Board:
     # a team document a persona cited: its sentence closest to the proposal (a persona's answer quotes the
     # passage its reader read, which may be a side remark of the document)
     quotes: dict[str, str] = field(default_factory=dict)  # chunk id → sentence
+    # a card a persona cited without a deciding reason resting on it: what the research says in that card,
+    # as the card's practice closest to the proposal ("The research is for “…”")
+    claims: dict[str, str] = field(default_factory=dict)  # chunk id → point
 
 
 TEXT = {
@@ -90,11 +94,27 @@ def read(engine, proposal: str, critiques: list[Critique]) -> Board:
         if why:
             board.why[c.persona] = why
         for e in c.evidence:
+            if e.chunk.tag == "builtin" and e.chunk.card_id and e.chunk.id not in board.claims:
+                point = card_point(engine, e.chunk.card_id, q, lang)
+                if point:
+                    board.claims[e.chunk.id] = point
             if e.chunk.tag != "builtin" and e.chunk.id not in board.quotes:
                 quote, _ = best_sentence(engine, e.chunk.text, q)
                 if quote:
                     board.quotes[e.chunk.id] = quote
     return board
+
+
+def card_point(engine, card_id: str, q: np.ndarray, lang: str) -> str:
+    """What the research says in this card about the proposal: its practice closest to the proposal (`q`),
+    with the research's direction on it."""
+    stance = engine.stance
+    mine = [p for p in stance.cards if p.card_id == card_id]
+    if not mine:
+        return ""
+    vecs = stance.embedder.embed_queries([p.en for p in mine])
+    p = mine[int(np.argmax(vecs @ q))]
+    return TEXT[lang]["research"][p.direction].format(practice=p.text(lang).rstrip("."))
 
 
 def best_sentence(engine, text: str, q: np.ndarray) -> tuple[str, float]:
@@ -109,6 +129,19 @@ def best_sentence(engine, text: str, q: np.ndarray) -> tuple[str, float]:
         if len(quote.split()) >= MIN_QUOTE_WORDS and quote in normalize_for_match(text):
             return sents[i], float(sims[i])
     return "", 0.0
+
+
+def card_quote(engine, chunk: Chunk, quote: str, practice, lang: str) -> str:
+    """A card's quote in the brief's language: in a Dutch brief, the sentence of the card's Dutch summary (part
+    of the card's text, so checked word for word like any quote) closest to the practice in Dutch; else the
+    quote chosen from the card's English text. Whether the card is shown is decided on the English text."""
+    if lang != "nl" or practice is None or not practice.nl:
+        return quote
+    _, nl = card_parts(chunk.text)
+    if not nl:
+        return quote
+    dutch, _ = best_sentence(engine, nl, engine.stance.embedder.embed_queries([practice.nl])[0])
+    return dutch if dutch and normalize_for_match(dutch) in normalize_for_match(chunk.text) else quote
 
 
 def team_tags(store) -> list[str]:
@@ -152,6 +185,7 @@ def research_items(engine, prop, lang: str) -> list[Item]:
         quote, sim = best_sentence(engine, chunks[r.card_id].text,
                                    engine.stance.embedder.embed_queries([practice.en if practice else r.practice])[0])
         if quote and sim >= GOAL_QUOTE_MIN:
+            quote = card_quote(engine, chunks[r.card_id], quote, practice, lang)
             out.append(Item(r.direction, research_point(r, lang), quote, chunks[r.card_id]))
     return out
 
@@ -181,15 +215,15 @@ def goal_item(engine, prop, lang: str) -> Item | None:
             continue
         quote, sim = best_sentence(engine, chunks[p.card_id].text, stance.embedder.embed_queries([p.en])[0])
         if quote and sim >= GOAL_QUOTE_MIN:
-            return Item("goal", TEXT[lang]["goal"].format(practice=p.text(lang).rstrip(".")), quote,
-                        chunks[p.card_id])
+            return Item("goal", TEXT[lang]["goal"].format(practice=p.text(lang).rstrip(".")),
+                        card_quote(engine, chunks[p.card_id], quote, p, lang), chunks[p.card_id])
     return None
 
 
 def own_reason(engine, action: str, c: Critique, lang: str) -> str:
     """The persona's own practice the proposal touches most, on the side of their verdict: the trait behind it
     (the traits are written in English), or in Dutch the practice as what they do or do not want."""
-    from .stance import negated, turn
+    from .stance import facing, negated
 
     try:
         persona = engine.registry.get(c.persona)
@@ -201,7 +235,7 @@ def own_reason(engine, action: str, c: Critique, lang: str) -> str:
     neg, _ = negated(action)
     wanted = {"supports": ("for",), "opposes": ("against",), "mixed": ("for", "against")}.get(c.verdict, ())
     own = [i for i in np.argsort(-raw) if practices[i].trait_id
-           and (turn(practices[i].direction) if neg else practices[i].direction) in wanted]
+           and facing(practices[i], neg) in wanted]
     if not own or raw[own[0]] < WHY_MIN:
         return ""
     p = practices[own[0]]

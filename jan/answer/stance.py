@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -72,6 +73,11 @@ class Practice:
 
     def text(self, language: str) -> str:
         return self.nl if language == "nl" else self.en
+
+    @cached_property
+    def stops(self) -> bool:
+        """Whether the practice itself stops or undoes something ("Stop sending reminders …")."""
+        return negated(self.en)[0] or negated(self.nl)[0]
 
     @property
     def source(self) -> str:
@@ -137,6 +143,13 @@ def clauses(text: str) -> list[str]:
 
 def turn(direction: str) -> str:
     return "against" if direction == "for" else "for"
+
+
+def facing(practice: Practice, neg: bool) -> str:
+    """The research's direction on what a proposal does, for a proposal that stops something (`neg`): it is
+    matched on what it stops, so the direction turns round, except against a practice that itself stops
+    something ("stop sending donors updates" read against "stop sending reminders"): like with like."""
+    return turn(practice.direction) if neg and not practice.stops else practice.direction
 
 
 def decide(directions: list[str], sources: list[str], scores: np.ndarray, raw_best: float) -> tuple[str, list[int]]:
@@ -251,7 +264,7 @@ class StanceModel:
             return Judgment("no-evidence")
         best = float(raw.max())
         neg, _ = negated(proposal(text))
-        directions = [turn(p.direction) if neg else p.direction for p in practices]
+        directions = [facing(p, neg) for p in practices]
         if neg:  # whether the research speaks to it at all is judged on the whole proposal, operator included
             full = self.embedder.embed_queries([proposal(text)])[0]
             best = max(best, float(self.scores(full, "", persona)[2].max()))

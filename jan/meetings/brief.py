@@ -65,16 +65,18 @@ def _reference_of(chunk, language: str = "en") -> str:
         f" ({T[language]['card']} {chunk.card_id})" if chunk.card_id else "")
 
 
-def _claim(c: Critique, label: str, text: str, quote: str, language: str) -> str:
-    """The point the persona makes with this quote: its own words when they differ from the quote, else what
-    the deciding reason says the research is for or against (never a placeholder)."""
+def _claim(c: Critique, e: Evidence, text: str, quote: str, language: str, claims: dict[str, str]) -> str:
+    """The point the persona makes with this quote: a model's own words when they differ from the quote and are
+    whole; else what the deciding reason resting on it says the research is for or against; else what the
+    research says in that card (answer/board.py); never a template line or a cut-off summary."""
     body = text.split(":", 1)[1].strip() if ":" in text[:24] else text
-    if normalize_for_match(quote) not in normalize_for_match(body):
+    written = not c.model.startswith("none")  # an extractive point is the quote under a template lead-in
+    if written and normalize_for_match(quote) not in normalize_for_match(body) and not body.endswith("…"):
         return body
-    r = next((r for r in c.reasons if label in r.evidence), None)
+    r = next((r for r in c.reasons if e.label in r.evidence), None)
     if r is not None:
         return _reason_text(r, language, c.evidence)
-    return short(c.summary, 160)
+    return claims.get(e.chunk.id) or (e.chunk.header if language == "en" and e.chunk.header else "")
 
 
 def _reason_text(r, language: str, evidence: list[Evidence]) -> str:
@@ -112,7 +114,9 @@ def build(proposal: str, critiques: list[Critique], names: dict[str, str], board
                 r = next((r for r in c.reasons if cite.evidence_id in r.evidence), None)
                 for_it = (r.direction == "for") if r is not None else c.verdict == "supports"
                 point = (board_text(lang)["own"]["for" if for_it else "against"] if _own(e.chunk) and not (r and r.practice)
-                         else _claim(c, cite.evidence_id, p.text, cite.quote, lang))
+                         else _claim(c, e, p.text, cite.quote, lang, board.claims if board is not None else {}))
+                if not point:  # nothing to say of it beyond the quote: not a point for a board
+                    continue
                 quote = board.quotes.get(e.chunk.id, cite.quote) if board is not None and _own(e.chunk) else cite.quote
                 _add(b.case_for if for_it else b.case_against, e.chunk, point, quote, who, lang, refs)
         for m in c.myths:
