@@ -108,7 +108,7 @@ def test_a_dutch_brief_quotes_the_cards_dutch_summary(engine):
 
 def test_an_extractive_brief_makes_points_not_template_lines(engine):
     proposal = "Stop sending donors updates on results to save on postage"
-    critiques = [engine.ask(proposal, pid, model="none") for pid in PIDS]
+    critiques = [engine.ask(proposal, pid, model="none") for pid in ("jan", "donor")]
     b = build(proposal, critiques, _names(engine), board.read(engine, proposal, critiques))
     rows = b.case_for + b.case_against + b.goal
     assert rows
