@@ -109,11 +109,11 @@ def card_point(engine, card_id: str, q: np.ndarray, lang: str) -> str:
     """What the research says in this card about the proposal: its practice closest to the proposal (`q`),
     with the research's direction on it."""
     stance = engine.stance
-    mine = [p for p in stance.cards if p.card_id == card_id]
+    mine = [i for i, p in enumerate(stance.cards) if p.card_id == card_id]
     if not mine:
         return ""
-    vecs = stance.embedder.embed_queries([p.en for p in mine])
-    p = mine[int(np.argmax(vecs @ q))]
+    english = stance.card_vectors()[[2 * i for i in mine]]  # embedded once with the stance model's practices
+    p = stance.cards[mine[int(np.argmax(english @ q))]]
     return TEXT[lang]["research"][p.direction].format(practice=p.text(lang).rstrip("."))
 
 
@@ -141,7 +141,7 @@ def card_quote(engine, chunk: Chunk, quote: str, practice, lang: str) -> str:
     if not nl:
         return quote
     dutch, _ = best_sentence(engine, nl, engine.stance.embedder.embed_queries([practice.nl])[0])
-    return dutch if dutch and normalize_for_match(dutch) in normalize_for_match(chunk.text) else quote
+    return dutch or quote  # best_sentence found it word for word in the summary, which is part of the card's text
 
 
 def team_tags(store) -> list[str]:

@@ -180,6 +180,12 @@ class StanceModel:
         self._lex: dict[str, tuple] = {}
 
     # ------------------------------------------------------------------ indexes
+    def card_vectors(self) -> np.ndarray:
+        """Both language forms of every card practice (row 2i English, 2i+1 Dutch), embedded once."""
+        if self._card_vecs is None:
+            self._card_vecs = self._embed_pairs(self.cards)
+        return self._card_vecs
+
     def _embed_pairs(self, practices: list[Practice]) -> np.ndarray:
         """Both language forms of every practice: row 2i is English, 2i+1 Dutch."""
         texts = [t for p in practices for t in (p.en, p.nl)]
@@ -228,10 +234,8 @@ class StanceModel:
         """(practices, weighted scores, match scores): the card practices, then the persona's own. The match
         score is the cosine of the better language form plus the lexical match; the weighted one adds the
         persona's bonuses."""
-        if self._card_vecs is None:
-            self._card_vecs = self._embed_pairs(self.cards)
         own, own_vecs, _, _ = self._persona(persona)
-        raw = np.concatenate([self._side("cards", self.cards, self._card_vecs, q, text),
+        raw = np.concatenate([self._side("cards", self.cards, self.card_vectors(), q, text),
                               self._side(f"persona:{persona.id}" if persona else "", own, own_vecs, q, text)])
         cited = persona.cited_cards() if persona is not None else set()
         bonus = np.array([OWN_BONUS if p.card_id in cited else 0.0 for p in self.cards] + [TRAIT_BONUS] * len(own))

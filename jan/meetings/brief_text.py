@@ -40,8 +40,8 @@ T = {
     "nl": {
         "title": "Notitie voor de directie", "prepared": "Opgesteld op {date} met Jan in the room. Citaten met “onze "
         "samenvatting” komen uit onze ingebouwde kaarten, die hun bron in eigen woorden samenvatten (in het "
-        "Engels, met een korte Nederlandse samenvatting); de andere zijn de woorden van documenten die het team toevoegde. Elk citaat is woord voor woord "
-        "gecontroleerd tegen de kaart of het document dat het noemt.", "proposal": "Het voorstel",
+        "Engels, met een korte Nederlandse samenvatting); de andere zijn de woorden van documenten die het team "
+        "toevoegde. Elk citaat is woord voor woord gecontroleerd tegen de kaart of het document dat het noemt.", "proposal": "Het voorstel",
         "say": "Wat onze klanten zouden zeggen", "cols": ("Persona's", "Oordeel", "Waarom"),
         "case": "Wat voor en wat tegen het voorstel pleit", "case_cols": ("Kant", "Punt", "Citaat", "Bron"),
         "summary": "onze samenvatting",
